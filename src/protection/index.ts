@@ -1,0 +1,2 @@
+// Layer exports are added here as constructs land.
+export {};
