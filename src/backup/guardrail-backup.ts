@@ -1,0 +1,567 @@
+import { Annotations, Aws, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { adminPatternProblem, daysOf, globToRegExp, scheduleProblem, show } from './private/validation';
+import { VaultLock, VaultLockMode } from './vault-lock';
+import { AgentIdentity } from '../identity';
+
+/**
+ * Vault actions that destroy recovery points or loosen the vault's protection.
+ *
+ * These are the vault's own documented protection (its access policy), not a catalog list:
+ * deleting or shortening recovery points, deleting the vault, and removing the lock or the policy.
+ *
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html
+ */
+const VAULT_DESTROY_ACTIONS = [
+  'backup:DeleteRecoveryPoint',
+  'backup:UpdateRecoveryPointLifecycle',
+  'backup:DisassociateRecoveryPoint',
+  'backup:DeleteBackupVault',
+  'backup:DeleteBackupVaultAccessPolicy',
+  'backup:DeleteBackupVaultLockConfiguration',
+];
+
+/** Vault actions that CloudFormation needs to create or update the vault's policy and lock. */
+const VAULT_CONFIG_ACTIONS = [
+  'backup:PutBackupVaultAccessPolicy',
+  'backup:PutBackupVaultLockConfiguration',
+];
+
+/** Key actions that would make every recovery point encrypted by the vault key unreadable. */
+const KEY_DESTROY_ACTIONS = ['kms:ScheduleKeyDeletion', 'kms:DisableKey'];
+
+/**
+ * A vault that the backup plan copies its recovery points into (another Region or account).
+ */
+export interface BackupCopyTarget {
+  /**
+   * The destination vault, e.g. `backup.BackupVault.fromBackupVaultArn(this, 'Dr', arn)`.
+   *
+   * For another account, the destination vault's access policy must allow
+   * `backup:CopyIntoBackupVault` from this account, and cross-account backup must be
+   * enabled in AWS Organizations.
+   *
+   * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html
+   */
+  readonly vault: backup.IBackupVault;
+
+  /**
+   * How long the copy is kept in the destination vault.
+   *
+   * @default - the `dailyRetention` of the plan
+   */
+  readonly retention?: Duration;
+}
+
+/**
+ * Properties of a `GuardrailBackup`.
+ */
+export interface GuardrailBackupProps {
+  /**
+   * Name of the backup vault.
+   *
+   * @default - a name generated from the construct path
+   */
+  readonly backupVaultName?: string;
+
+  /**
+   * KMS key that encrypts the vault.
+   *
+   * @default - a new customer managed key with rotation on and RemovalPolicy RETAIN, whose key
+   * policy denies `kms:ScheduleKeyDeletion` and `kms:DisableKey` to all but the admin principals
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Vault Lock of the vault.
+   *
+   * @default VaultLock.governance() - governance mode, 7 days minimum retention, no maximum
+   * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
+   */
+  readonly vaultLock?: VaultLock;
+
+  /**
+   * Principals allowed to delete recovery points, delete the vault, and remove the lock or
+   * the access policy (break-glass administrators). Everyone else, including account
+   * administrators with `*:*`, is denied by the vault access policy.
+   *
+   * Agents are denied even if they are listed here. Roles, users and the account root
+   * principal are accepted; the exception is an `ArnNotLike` condition on `aws:PrincipalArn`.
+   *
+   * @default - only the root user of this account (`new iam.AccountRootPrincipal()`)
+   */
+  readonly adminPrincipals?: iam.IPrincipal[];
+
+  /**
+   * ARN patterns (wildcards allowed) of further admin principals, e.g. the IAM Identity
+   * Center administrator roles
+   * `arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*\/AWSReservedSSO_AdministratorAccess_*`.
+   *
+   * @default - none
+   */
+  readonly adminPrincipalArnPatterns?: string[];
+
+  /**
+   * ARN patterns of the principals that deploy the stack (CloudFormation), which may put the
+   * vault access policy and the lock configuration but not delete anything.
+   *
+   * Whoever can deploy with these roles can rewrite the access policy; a compliance-mode lock
+   * still protects the recovery points from them.
+   *
+   * @default - the CDK bootstrap CloudFormation execution roles of this account
+   * (`arn:<partition>:iam::<account>:role/cdk-*-cfn-exec-role-<account>-*`)
+   */
+  readonly deploymentPrincipalArnPatterns?: string[];
+
+  /**
+   * Schedule of the daily snapshot rule (and of the continuous backup rule), a six-field
+   * AWS cron expression running at most once an hour.
+   *
+   * @default events.Schedule.cron({ minute: '0', hour: '5' }) - every day at 05:00 UTC
+   */
+  readonly schedule?: events.Schedule;
+
+  /**
+   * How long the daily snapshot recovery points are kept.
+   *
+   * @default Duration.days(35)
+   */
+  readonly dailyRetention?: Duration;
+
+  /**
+   * Whether to add a continuous backup rule (point-in-time restore) for the resource types
+   * that support it (RDS, Aurora, S3, SAP HANA on EC2). Other types fall back to snapshots.
+   *
+   * @default true
+   * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html
+   */
+  readonly continuousBackup?: boolean;
+
+  /**
+   * How long continuous backups are kept, 1 to 35 days.
+   *
+   * @default Duration.days(35)
+   */
+  readonly continuousBackupRetention?: Duration;
+
+  /**
+   * Vaults in other Regions or accounts that each daily recovery point is copied to.
+   *
+   * @default - no copies
+   */
+  readonly copyTo?: BackupCopyTarget[];
+
+  /**
+   * Whether to select every resource tagged `guardrails:backup=true`.
+   *
+   * @default true
+   */
+  readonly selectByTag?: boolean;
+
+  /**
+   * Resources to back up explicitly, in addition to the tagged ones.
+   *
+   * @default - none
+   */
+  readonly backupResources?: backup.BackupResource[];
+
+  /**
+   * Whether to also create a logically air-gapped vault (always compliance-locked, AWS-owned
+   * key unless set otherwise, shareable to a recovery account) and copy daily backups into it.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html
+   */
+  readonly airGappedVault?: boolean;
+
+  /**
+   * Minimum retention of the air-gapped vault, at least 7 days.
+   *
+   * @default Duration.days(7)
+   */
+  readonly airGappedVaultMinRetention?: Duration;
+
+  /**
+   * Maximum retention of the air-gapped vault.
+   *
+   * @default Duration.days(365)
+   */
+  readonly airGappedVaultMaxRetention?: Duration;
+
+  /**
+   * Whether to create a restore role (trusted by AWS Backup, with the AWS managed restore
+   * policies) for the recovery runbook. The backup role itself gets no restore rights.
+   *
+   * @default true
+   */
+  readonly createRestoreRole?: boolean;
+
+  /**
+   * SNS topic for vault events (failed backup, copy and restore jobs, recovery point changes).
+   *
+   * @default - no notifications
+   */
+  readonly notificationTopic?: sns.ITopic;
+}
+
+/**
+ * A backup layer that an agent cannot destroy: an AWS Backup vault encrypted with a customer
+ * managed key, protected by Vault Lock and an access policy that denies deleting recovery
+ * points to everyone but named break-glass principals, and a plan that backs up every resource
+ * tagged `guardrails:backup=true` daily and continuously (point-in-time restore).
+ *
+ * It answers DESIGN scenarios 1, 3 and 4 (and `cdk destroy`): whatever gets deleted, a
+ * recovery point exists that the deleter could not remove. See RECOVERY.md.
+ *
+ * @example
+ * import * as iam from 'aws-cdk-lib/aws-iam';
+ *
+ * declare const breakGlass: iam.IRole;
+ * new GuardrailBackup(this, 'Backup', {
+ *   adminPrincipals: [breakGlass],
+ * });
+ */
+export class GuardrailBackup extends Construct {
+  /** The main backup vault. */
+  public readonly vault: backup.BackupVault;
+
+  /** The key that encrypts the vault. */
+  public readonly encryptionKey: kms.IKey;
+
+  /** The backup plan. */
+  public readonly plan: backup.BackupPlan;
+
+  /** The role AWS Backup assumes to take backups (no restore rights). */
+  public readonly backupRole: iam.IRole;
+
+  /** The role to pass to `aws backup start-restore-job`, if created. */
+  public readonly restoreRole?: iam.IRole;
+
+  /** The logically air-gapped vault, if created. */
+  public readonly airGappedVault?: backup.CfnLogicallyAirGappedBackupVault;
+
+  /** The Vault Lock applied to the main vault. */
+  public readonly vaultLock: VaultLock;
+
+  constructor(scope: Construct, id: string, props: GuardrailBackupProps = {}) {
+    super(scope, id);
+
+    // ---- validate everything before creating any child ----
+    const lock = props.vaultLock ?? VaultLock.governance();
+    const schedule = props.schedule ?? events.Schedule.cron({ minute: '0', hour: '5' });
+    const dailyRetention = props.dailyRetention ?? Duration.days(35);
+    const continuous = props.continuousBackup ?? true;
+    const continuousRetention = props.continuousBackupRetention ?? Duration.days(35);
+    const selectByTag = props.selectByTag ?? true;
+    const airGapped = props.airGappedVault ?? false;
+    const lagMin = props.airGappedVaultMinRetention ?? Duration.days(7);
+    const lagMax = props.airGappedVaultMaxRetention ?? Duration.days(365);
+    const stack = Stack.of(this);
+
+    this.validateLock(lock);
+    const problem = scheduleProblem(schedule);
+    if (problem) {
+      throw new Error(`schedule: '${schedule.expressionString}' is not a valid AWS Backup schedule: ${problem}. `
+        + 'Use events.Schedule.cron({ minute: \'0\', hour: \'5\' }) or another cron(m h dom mon dow y) expression with a single minute.');
+    }
+    this.validateRetention('dailyRetention', dailyRetention, lock, 1, 36500);
+    if (continuous) {
+      this.validateRetention('continuousBackupRetention', continuousRetention, lock, 1, 35);
+    }
+    (props.copyTo ?? []).forEach((target, i) => {
+      const days = target.retention ? daysOf(target.retention) : undefined;
+      if (days !== undefined && days < 1) {
+        throw new Error(`copyTo[${i}].retention: ${show(target.retention!)} is below the minimum of 1 day. Set retention to Duration.days(1) or more.`);
+      }
+    });
+    if (airGapped) {
+      this.validateAirGapped(lagMin, lagMax, dailyRetention);
+    }
+    if (!selectByTag && (props.backupResources ?? []).length === 0) {
+      throw new Error('selectByTag: false with no backupResources selects nothing to back up. '
+        + `Keep selectByTag true (resources tagged ${AgentIdentity.BACKUP_TAG_KEY}=${AgentIdentity.BACKUP_TAG_VALUE}) or list backupResources.`);
+    }
+    const adminArns = this.adminArns(props);
+    const deployArns = props.deploymentPrincipalArnPatterns
+      ?? [`arn:${Aws.PARTITION}:iam::${stack.account}:role/cdk-*-cfn-exec-role-${stack.account}-*`];
+    deployArns.forEach((p, i) => {
+      const why = adminPatternProblem(p);
+      if (why) {
+        throw new Error(`deploymentPrincipalArnPatterns[${i}]: '${p}' is not accepted: ${why}.`);
+      }
+    });
+    this.vaultLock = lock;
+
+    // ---- key ----
+    if (props.encryptionKey) {
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      const key = new kms.Key(this, 'Key', {
+        description: `Encrypts the guardrail backup vault ${this.node.path}`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyKeyDestructionExceptAdmins',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: KEY_DESTROY_ACTIONS,
+        resources: ['*'],
+        conditions: { ArnNotLike: { 'aws:PrincipalArn': adminArns } },
+      }));
+      this.encryptionKey = key;
+    }
+
+    // ---- vault ----
+    this.vault = new backup.BackupVault(this, 'Resource', {
+      backupVaultName: props.backupVaultName,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lockConfiguration: {
+        minRetention: lock.minRetention!,
+        maxRetention: lock.maxRetention,
+        changeableFor: lock.changeableFor,
+      },
+      accessPolicy: this.accessPolicy(adminArns, deployArns),
+      notificationTopic: props.notificationTopic,
+    });
+
+    // ---- optional logically air-gapped vault ----
+    let airGappedRef: backup.IBackupVault | undefined;
+    if (airGapped) {
+      const lag = new backup.CfnLogicallyAirGappedBackupVault(this, 'AirGappedVault', {
+        backupVaultName: `${Names.uniqueResourceName(this, { maxLength: 42, separator: '-' })}-airgap`,
+        minRetentionDays: daysOf(lagMin) ?? lagMin.toDays(),
+        maxRetentionDays: daysOf(lagMax) ?? lagMax.toDays(),
+        accessPolicy: this.accessPolicy(adminArns, deployArns).toJSON(),
+        notifications: props.notificationTopic ? {
+          backupVaultEvents: Object.values(backup.BackupVaultEvents),
+          snsTopicArn: props.notificationTopic.topicArn,
+        } : undefined,
+      });
+      lag.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      this.airGappedVault = lag;
+      airGappedRef = backup.BackupVault.fromBackupVaultArn(this, 'AirGappedVaultRef', lag.attrBackupVaultArn);
+    }
+
+    // ---- roles ----
+    const backupRole = new iam.Role(this, 'BackupRole', {
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+      description: 'AWS Backup takes the guardrail backups with this role (no restore rights)',
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForBackup'),
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AWSBackupServiceRolePolicyForS3Backup'),
+      ],
+    });
+    this.backupRole = backupRole;
+    this.encryptionKey.grantEncryptDecrypt(backupRole);
+    if (props.createRestoreRole ?? true) {
+      const restoreRole = new iam.Role(this, 'RestoreRole', {
+        assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+        description: 'Pass this role to aws backup start-restore-job (see RECOVERY.md)',
+        managedPolicies: [
+          iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForRestores'),
+          iam.ManagedPolicy.fromAwsManagedPolicyName('AWSBackupServiceRolePolicyForS3Restore'),
+        ],
+      });
+      this.encryptionKey.grantDecrypt(restoreRole);
+      this.restoreRole = restoreRole;
+    }
+
+    // ---- plan ----
+    const copyActions: backup.BackupPlanCopyActionProps[] = (props.copyTo ?? []).map(t => ({
+      destinationBackupVault: t.vault,
+      deleteAfter: t.retention ?? dailyRetention,
+    }));
+    if (airGappedRef) {
+      copyActions.push({ destinationBackupVault: airGappedRef, deleteAfter: dailyRetention });
+    }
+    const rules = [new backup.BackupPlanRule({
+      ruleName: 'Daily',
+      scheduleExpression: schedule,
+      deleteAfter: dailyRetention,
+      copyActions,
+    })];
+    if (continuous) {
+      rules.push(new backup.BackupPlanRule({
+        ruleName: 'Continuous',
+        scheduleExpression: schedule,
+        enableContinuousBackup: true,
+        deleteAfter: continuousRetention,
+      }));
+    }
+    this.plan = new backup.BackupPlan(this, 'Plan', {
+      backupPlanName: Names.uniqueResourceName(this, { maxLength: 50, separator: '-' }),
+      backupVault: this.vault,
+      backupPlanRules: rules,
+    });
+
+    const resources = [...(props.backupResources ?? [])];
+    if (selectByTag) {
+      resources.unshift(backup.BackupResource.fromTag(AgentIdentity.BACKUP_TAG_KEY, AgentIdentity.BACKUP_TAG_VALUE));
+    }
+    this.plan.addSelection('Selection', {
+      resources,
+      role: backupRole,
+      // The managed backup policies are attached above, once.
+      disableDefaultBackupPolicy: true,
+      allowRestores: false,
+    });
+  }
+
+  /** The vault access policy: deny destruction to all but admins; deny config changes to all but admins and deployers; always deny agents. */
+  private accessPolicy(adminArns: string[], deployArns: string[]): iam.PolicyDocument {
+    const everyone = [new iam.AnyPrincipal()];
+    return new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DenyRecoveryPointDestructionExceptAdmins',
+          effect: iam.Effect.DENY,
+          principals: everyone,
+          actions: VAULT_DESTROY_ACTIONS,
+          resources: ['*'],
+          conditions: { ArnNotLike: { 'aws:PrincipalArn': adminArns } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'DenyPolicyAndLockChangesExceptAdminsAndDeployers',
+          effect: iam.Effect.DENY,
+          principals: everyone,
+          actions: VAULT_CONFIG_ACTIONS,
+          resources: ['*'],
+          conditions: { ArnNotLike: { 'aws:PrincipalArn': [...adminArns, ...deployArns] } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'DenyAgentsByRolePath',
+          effect: iam.Effect.DENY,
+          principals: everyone,
+          actions: [...VAULT_DESTROY_ACTIONS, ...VAULT_CONFIG_ACTIONS],
+          resources: ['*'],
+          conditions: { ArnLike: { 'aws:PrincipalArn': AgentIdentity.AGENT_ROLE_ARN_PATTERN } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'DenyAgentsByTag',
+          effect: iam.Effect.DENY,
+          principals: everyone,
+          actions: [...VAULT_DESTROY_ACTIONS, ...VAULT_CONFIG_ACTIONS],
+          resources: ['*'],
+          conditions: { StringEquals: { [AgentIdentity.AGENT_TAG_CONDITION_KEY]: AgentIdentity.AGENT_TAG_VALUE } },
+        }),
+      ],
+    });
+  }
+
+  private adminArns(props: GuardrailBackupProps): string[] {
+    const arns: string[] = [];
+    const principals = props.adminPrincipals ?? [new iam.AccountRootPrincipal()];
+    principals.forEach((p, i) => {
+      const json = p.policyFragment.principalJson;
+      const keys = Object.keys(json);
+      const aws = json.AWS ?? [];
+      if (keys.some(k => k !== 'AWS') || aws.length === 0) {
+        throw new Error(`adminPrincipals[${i}]: ${p} is not an IAM role, user or account principal `
+          + `(principal keys: ${keys.join(', ') || 'none'}). Pass an iam.IRole, an iam.ArnPrincipal or iam.AccountRootPrincipal.`);
+      }
+      for (const arn of aws) {
+        if (!Token.isUnresolved(arn) && arn === '*') {
+          throw new Error(`adminPrincipals[${i}]: '*' (AnyPrincipal) would exempt every principal from the vault protection. `
+            + 'Pass the break-glass roles instead.');
+        }
+        if (!Token.isUnresolved(arn) && /^[0-9]{12}$/.test(arn)) {
+          arns.push(`arn:${Aws.PARTITION}:iam::${arn}:root`);
+        } else {
+          arns.push(arn);
+        }
+      }
+    });
+    (props.adminPrincipalArnPatterns ?? []).forEach((pattern, i) => {
+      const why = adminPatternProblem(pattern);
+      if (why) {
+        throw new Error(`adminPrincipalArnPatterns[${i}]: '${pattern}' is not accepted: ${why}.`);
+      }
+      if (!Token.isUnresolved(pattern)) {
+        const [, partition, , , account] = pattern.split(':');
+        const sample = `arn:${partition === '*' ? 'aws' : partition}:iam::${account === '*' ? '123456789012' : account}:role${AgentIdentity.AGENT_ROLE_PATH}agent`;
+        if (globToRegExp(pattern).test(sample)) {
+          throw new Error(`adminPrincipalArnPatterns[${i}]: '${pattern}' matches agent roles (${AgentIdentity.AGENT_ROLE_ARN_PATTERN}). `
+            + 'Name the break-glass roles precisely, e.g. arn:aws:iam::123456789012:role/BreakGlass.');
+        }
+      }
+      arns.push(pattern);
+    });
+    return arns;
+  }
+
+  private validateLock(lock: VaultLock): void {
+    const min = lock.minRetention;
+    if (lock.mode === VaultLockMode.COMPLIANCE && min === undefined) {
+      throw new Error('vaultLock: VaultLock.compliance() without minRetention: a compliance lock needs MinRetentionDays. '
+        + 'Set minRetention, e.g. VaultLock.compliance({ minRetention: Duration.days(7), changeableFor: Duration.days(3) }).');
+    }
+    const minDays = min ? daysOf(min) : undefined;
+    if (minDays !== undefined && minDays < 1) {
+      throw new Error(`vaultLock.minRetention: ${show(min!)} is below the minimum of 1 day. Set minRetention to Duration.days(1) or more.`);
+    }
+    if (lock.maxRetention) {
+      const maxDays = daysOf(lock.maxRetention);
+      if (maxDays !== undefined && minDays !== undefined && maxDays <= minDays) {
+        throw new Error(`vaultLock.maxRetention: ${show(lock.maxRetention)} is not greater than minRetention ${show(min!)}. `
+          + 'Set maxRetention above minRetention, or leave it unset.');
+      }
+      if (maxDays !== undefined && maxDays > 36500) {
+        throw new Error(`vaultLock.maxRetention: ${show(lock.maxRetention)} is above the maximum of 36500 days. Set maxRetention to Duration.days(36500) or less.`);
+      }
+    }
+    if (lock.mode === VaultLockMode.COMPLIANCE) {
+      const cf = lock.changeableFor;
+      if (cf === undefined) {
+        throw new Error('vaultLock.changeableFor: undefined; a compliance lock needs ChangeableForDays of at least 3. Set changeableFor: Duration.days(3) or more.');
+      }
+      const cfDays = daysOf(cf);
+      if (cfDays !== undefined && cfDays < 3) {
+        throw new Error(`vaultLock.changeableFor: ${show(cf)} is below the minimum of 3 days (the 72-hour cooling-off period). `
+          + 'Set changeableFor to Duration.days(3) or more.');
+      }
+      Annotations.of(this).addInfo('cdk-agent-guardrails:backup-compliance-lock: the vault uses a compliance-mode lock; '
+        + `after ${show(cf)} it becomes immutable and recovery points cannot be deleted before their retention ends.`);
+    }
+  }
+
+  private validateRetention(prop: string, retention: Duration, lock: VaultLock, minAllowed: number, maxAllowed: number): void {
+    const days = daysOf(retention);
+    if (days === undefined) return;
+    if (days < minAllowed || days > maxAllowed) {
+      throw new Error(`${prop}: ${show(retention)} is outside ${minAllowed} to ${maxAllowed} days. Set ${prop} between Duration.days(${minAllowed}) and Duration.days(${maxAllowed}).`);
+    }
+    const lockMin = lock.minRetention ? daysOf(lock.minRetention) : undefined;
+    if (lockMin !== undefined && days < lockMin) {
+      throw new Error(`${prop}: ${show(retention)} is shorter than the vault lock minRetention of ${show(lock.minRetention!)}; `
+        + `every backup job would fail. Set ${prop} to ${show(lock.minRetention!)} or more, or lower vaultLock minRetention.`);
+    }
+    const lockMax = lock.maxRetention ? daysOf(lock.maxRetention) : undefined;
+    if (lockMax !== undefined && days > lockMax) {
+      throw new Error(`${prop}: ${show(retention)} is longer than the vault lock maxRetention of ${show(lock.maxRetention!)}; `
+        + `every backup job would fail. Set ${prop} to ${show(lock.maxRetention!)} or less, or raise vaultLock maxRetention.`);
+    }
+  }
+
+  private validateAirGapped(min: Duration, max: Duration, copyRetention: Duration): void {
+    const minDays = daysOf(min);
+    const maxDays = daysOf(max);
+    if (minDays !== undefined && minDays < 7) {
+      throw new Error(`airGappedVaultMinRetention: ${show(min)} is below the minimum of 7 days. Set airGappedVaultMinRetention to Duration.days(7) or more.`);
+    }
+    if (minDays !== undefined && maxDays !== undefined && maxDays < minDays) {
+      throw new Error(`airGappedVaultMaxRetention: ${show(max)} is below airGappedVaultMinRetention ${show(min)}. Set airGappedVaultMaxRetention to ${show(min)} or more.`);
+    }
+    const copyDays = daysOf(copyRetention);
+    if (copyDays !== undefined && ((minDays !== undefined && copyDays < minDays) || (maxDays !== undefined && copyDays > maxDays))) {
+      throw new Error(`dailyRetention: ${show(copyRetention)} is outside the air-gapped vault's retention range ${show(min)} to ${show(max)}, `
+        + 'so every copy into it would fail. Set dailyRetention inside that range, or change airGappedVaultMinRetention/airGappedVaultMaxRetention.');
+    }
+  }
+}
