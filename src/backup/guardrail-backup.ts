@@ -385,7 +385,7 @@ export class GuardrailBackup extends Construct {
       ruleName: 'Daily',
       scheduleExpression: schedule,
       deleteAfter: dailyRetention,
-      copyActions,
+      copyActions: copyActions.length > 0 ? copyActions : undefined,
     })];
     if (continuous) {
       rules.push(new backup.BackupPlanRule({
