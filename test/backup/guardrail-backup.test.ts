@@ -332,7 +332,11 @@ describe('GuardrailBackup options', () => {
   });
 
   test('air-gapped vault: RETAIN, retention range, same access policy, daily copy into it', () => {
-    const { template } = synth({ airGappedVault: true, airGappedVaultMinRetention: Duration.days(14), airGappedVaultMaxRetention: Duration.days(100) });
+    const { template } = synth({
+      airGappedVault: true,
+      airGappedVaultMinRetention: Duration.days(14),
+      airGappedVaultMaxRetention: Duration.days(100),
+    });
     template.hasResource('AWS::Backup::LogicallyAirGappedBackupVault', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -404,7 +408,10 @@ describe('GuardrailBackup validation', () => {
       () => ({ vaultLock: VaultLock.governance({ minRetention: Duration.days(14) }), continuousBackupRetention: Duration.days(10) }),
       /^continuousBackupRetention: 10 days is shorter than the vault lock minRetention of 14 days/],
     ['lock minimum above 35 days with continuous backup on',
-      () => ({ vaultLock: VaultLock.compliance({ minRetention: Duration.days(90), changeableFor: Duration.days(3) }), dailyRetention: Duration.days(90) }),
+      () => ({
+        vaultLock: VaultLock.compliance({ minRetention: Duration.days(90), changeableFor: Duration.days(3) }),
+        dailyRetention: Duration.days(90),
+      }),
       /^continuousBackupRetention: 35 days is shorter than the vault lock minRetention of 90 days/],
     ['daily retention longer than the lock maximum',
       () => ({ vaultLock: VaultLock.governance({ maxRetention: Duration.days(30) }), continuousBackup: false }),
