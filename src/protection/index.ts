@@ -1,2 +1,5 @@
-// Layer exports are added here as constructs land.
-export {};
+export * from './protected-bucket';
+export * from './protected-database';
+export * from './protected-instance';
+export * from './protected-table';
+export * from './protection';

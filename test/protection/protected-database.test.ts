@@ -1,0 +1,137 @@
+import { App, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { AgentIdentity, ProtectedDatabase, ProtectedDatabaseCluster } from '../../src';
+
+const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
+const clusterEngine = rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 });
+
+function setup() {
+  const app = new App();
+  const stack = new Stack(app, 'Stack');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  return { stack, vpc };
+}
+
+describe('ProtectedDatabase', () => {
+  test('defaults: deletion protection, Snapshot policies, backups kept 14 days, encrypted, tagged', () => {
+    const { stack, vpc } = setup();
+    new ProtectedDatabase(stack, 'Db', { engine, vpc });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+      Properties: Match.objectLike({
+        DeletionProtection: true,
+        DeleteAutomatedBackups: false,
+        BackupRetentionPeriod: 14,
+        CopyTagsToSnapshot: true,
+        StorageEncrypted: true,
+        Tags: Match.arrayWith([{ Key: AgentIdentity.BACKUP_TAG_KEY, Value: 'true' }]),
+      }),
+    });
+  });
+
+  test('is an rds.DatabaseInstance whose L1 keeps the id Resource (swap keeps the logical id)', () => {
+    const { stack, vpc } = setup();
+    const db = new ProtectedDatabase(stack, 'Db', { engine, vpc });
+    expect(db).toBeInstanceOf(rds.DatabaseInstance);
+    expect(db.node.defaultChild!.node.id).toBe('Resource');
+
+    const { stack: plainStack, vpc: plainVpc } = setup();
+    new rds.DatabaseInstance(plainStack, 'Db', { engine, vpc: plainVpc });
+    const ids = (s: Stack) => Object.keys(Template.fromStack(s).findResources('AWS::RDS::DBInstance'));
+    expect(ids(stack)).toEqual(ids(plainStack));
+    expect(db.backupRetention.toDays()).toBe(14);
+  });
+
+  test('keeps a valid explicit retention', () => {
+    const { stack, vpc } = setup();
+    new ProtectedDatabase(stack, 'Db', { engine, vpc, backupRetention: Duration.days(35) });
+    Template.fromStack(stack).hasResourceProperties('AWS::RDS::DBInstance', { BackupRetentionPeriod: 35 });
+  });
+
+  test.each([
+    [Duration.days(3), /backupRetention: 3 days is below the minimum of 7 days\. Set backupRetention to Duration\.days\(7\) or more\./],
+    [Duration.days(0), /backupRetention: 0 days is below the minimum of 7 days/],
+    [Duration.days(36), /backupRetention: 36 days is above the RDS maximum of 35 days/],
+    [Duration.hours(200), /backupRetention: 8 days 8 hours is not a whole number of days/],
+  ])('refuses backupRetention %s', (backupRetention, message) => {
+    const { stack, vpc } = setup();
+    expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, backupRetention })).toThrow(message);
+    // nothing half-created
+    expect(stack.node.tryFindChild('Db')).toBeUndefined();
+  });
+
+  test.each([
+    [{ deletionProtection: false }, /ProtectedDatabase refuses unprotected settings: deletionProtection: false/],
+    [{ removalPolicy: RemovalPolicy.DESTROY }, /removalPolicy: destroy/],
+    [{ deleteAutomatedBackups: true }, /deleteAutomatedBackups: true/],
+  ])('refuses unsafe %p without allowUnprotected', (unsafe, message) => {
+    const { stack, vpc } = setup();
+    expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, ...unsafe })).toThrow(message);
+    expect(() => new ProtectedDatabase(stack, 'Db2', { engine, vpc, ...unsafe })).toThrow(/set allowUnprotected: true/);
+  });
+
+  test('allowUnprotected keeps the unsafe values and warns for each', () => {
+    const { stack, vpc } = setup();
+    new ProtectedDatabase(stack, 'Db', {
+      engine, vpc, allowUnprotected: true,
+      deletionProtection: false, removalPolicy: RemovalPolicy.DESTROY, deleteAutomatedBackups: true,
+    });
+    Template.fromStack(stack).hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtection: false, DeleteAutomatedBackups: true }),
+    });
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Db', Match.stringLikeRegexp('^ProtectedDatabase is NOT fully protected'));
+    expect(warnings).toHaveLength(3);
+  });
+
+  test('explicit storageEncrypted: false is kept (changing it replaces the instance) with a warning', () => {
+    const { stack, vpc } = setup();
+    new ProtectedDatabase(stack, 'Db', { engine, vpc, storageEncrypted: false });
+    Template.fromStack(stack).hasResourceProperties('AWS::RDS::DBInstance', { StorageEncrypted: false });
+    Annotations.fromStack(stack).hasWarning('/Stack/Db', Match.stringLikeRegexp('^storageEncrypted: false'));
+  });
+
+  test('a token retention is passed through, not validated', () => {
+    const { stack, vpc } = setup();
+    expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, backupRetention: Duration.days(Lazy.number({ produce: () => 3 })) })).not.toThrow();
+  });
+});
+
+describe('ProtectedDatabaseCluster', () => {
+  test('defaults: deletion protection, Snapshot policies, backups kept 14 days, encrypted, tagged', () => {
+    const { stack, vpc } = setup();
+    const cluster = new ProtectedDatabaseCluster(stack, 'Cluster', { engine: clusterEngine, vpc, writer: rds.ClusterInstance.serverlessV2('Writer') });
+    expect(cluster).toBeInstanceOf(rds.DatabaseCluster);
+    Template.fromStack(stack).hasResource('AWS::RDS::DBCluster', {
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+      Properties: Match.objectLike({
+        DeletionProtection: true,
+        DeleteAutomatedBackups: false,
+        BackupRetentionPeriod: 14,
+        CopyTagsToSnapshot: true,
+        StorageEncrypted: true,
+        Tags: Match.arrayWith([{ Key: AgentIdentity.BACKUP_TAG_KEY, Value: 'true' }]),
+      }),
+    });
+  });
+
+  test('refuses backup.retention out of range', () => {
+    const { stack, vpc } = setup();
+    expect(() => new ProtectedDatabaseCluster(stack, 'Cluster', {
+      engine: clusterEngine, vpc, writer: rds.ClusterInstance.serverlessV2('Writer'), backup: { retention: Duration.days(1) },
+    })).toThrow(/backup\.retention: 1 days is below the minimum of 7 days/);
+  });
+
+  test('refuses deletionProtection: false, and warns when allowed', () => {
+    const { stack, vpc } = setup();
+    const props = { engine: clusterEngine, vpc, writer: rds.ClusterInstance.serverlessV2('Writer'), deletionProtection: false };
+    expect(() => new ProtectedDatabaseCluster(stack, 'Cluster', props)).toThrow(/ProtectedDatabaseCluster refuses unprotected settings: deletionProtection: false/);
+    new ProtectedDatabaseCluster(stack, 'Allowed', { ...props, allowUnprotected: true });
+    Annotations.fromStack(stack).hasWarning('/Stack/Allowed', Match.stringLikeRegexp('^ProtectedDatabaseCluster is NOT fully protected'));
+  });
+});
