@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -31,6 +31,33 @@ const VAULT_CONFIG_ACTIONS = [
   'backup:PutBackupVaultAccessPolicy',
   'backup:PutBackupVaultLockConfiguration',
 ];
+
+/** What AWS Backup needs on the vault key to write encrypted recovery points (no wildcards). */
+const BACKUP_KEY_ACTIONS = [
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:DescribeKey',
+];
+
+/**
+ * Records, for cdk-nag's AwsSolutions-IAM4, why the backup and restore roles use AWS managed
+ * policies: AWS maintains them as AWS Backup adds resource types and their required actions;
+ * a hand-written copy would silently break backups of new types. The roles are trusted only
+ * by backup.amazonaws.com.
+ */
+function acknowledgeManagedPolicies(role: iam.IRole, names: string[]): void {
+  for (const name of names) {
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
+      reason: `${name} is the AWS Backup service role policy that AWS maintains per resource type; `
+        + 'the role is assumable only by backup.amazonaws.com.',
+    });
+  }
+}
 
 /** Key actions that would make every recovery point encrypted by the vault key unreadable. */
 const KEY_DESTROY_ACTIONS = ['kms:ScheduleKeyDeletion', 'kms:DisableKey'];
@@ -359,7 +386,8 @@ export class GuardrailBackup extends Construct {
       ],
     });
     this.backupRole = backupRole;
-    this.encryptionKey.grantEncryptDecrypt(backupRole);
+    this.encryptionKey.grant(backupRole, ...BACKUP_KEY_ACTIONS);
+    acknowledgeManagedPolicies(backupRole, ['service-role/AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForS3Backup']);
     if (props.createRestoreRole ?? true) {
       const restoreRole = new iam.Role(this, 'RestoreRole', {
         assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
@@ -369,7 +397,8 @@ export class GuardrailBackup extends Construct {
           iam.ManagedPolicy.fromAwsManagedPolicyName('AWSBackupServiceRolePolicyForS3Restore'),
         ],
       });
-      this.encryptionKey.grantDecrypt(restoreRole);
+      this.encryptionKey.grant(restoreRole, 'kms:Decrypt', 'kms:DescribeKey');
+      acknowledgeManagedPolicies(restoreRole, ['service-role/AWSBackupServiceRolePolicyForRestores', 'AWSBackupServiceRolePolicyForS3Restore']);
       this.restoreRole = restoreRole;
     }
 
