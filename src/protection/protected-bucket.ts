@@ -134,6 +134,9 @@ export class ProtectedBucket extends s3.Bucket {
     if (props.objectLockDefaultRetention !== undefined && (props.objectLockMode !== undefined || props.objectLockRetention !== undefined)) {
       throw propError(path, 'objectLockDefaultRetention conflicts with objectLockMode / objectLockRetention. Set either objectLockDefaultRetention or objectLockMode with objectLockRetention.');
     }
+    if (props.objectLockRetention !== undefined) {
+      validateLockRetention(path, props.objectLockRetention);
+    }
     const lock = lockOff ? undefined : lockRetention(path, props);
     const lockDays = lock ? validateLockRetention(path, lock.duration) : 0;
 
