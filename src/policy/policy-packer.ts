@@ -1,0 +1,372 @@
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { compressService, matches } from './private/patterns';
+import { PolicyBudget } from './policy-budget';
+import { ActionCatalog } from '../catalog/action-catalog';
+
+/** Options for `PolicyPacker.pack()`. */
+export interface PackOptions {
+  /** Actions to pack (`service:Name`), usually from `ActionCatalog.actions()`. */
+  readonly actions: string[];
+
+  /**
+   * Size budget of each document.
+   * @default PolicyBudget.MANAGED_POLICY
+   */
+  readonly budget?: PolicyBudget;
+
+  /**
+   * Most documents the actions may take; packing fails with the figures when they need more.
+   * @default 10
+   */
+  readonly maxDocuments?: number;
+
+  /**
+   * Statement every packed statement copies (effect, resources, conditions, principals);
+   * its own actions are ignored.
+   * @default - Deny on `*` with no condition
+   */
+  readonly template?: iam.PolicyStatement;
+
+  /**
+   * Statements placed in the first document, before the packed ones; they count against its budget.
+   * @default - none
+   */
+  readonly fixedStatements?: iam.PolicyStatement[];
+
+  /**
+   * Prefix of the statement IDs of packed statements (`<prefix>0`, `<prefix>1`, ...).
+   * @default - no Sid
+   */
+  readonly sidPrefix?: string;
+}
+
+/** One packed policy document. */
+export interface PackedDocument {
+  /** The document. */
+  readonly document: iam.PolicyDocument;
+  /** The document as minified JSON: what its size is measured on. */
+  readonly json: string;
+  /** Characters of minified JSON. */
+  readonly characters: number;
+  /** Action patterns of the packed statement in this document. */
+  readonly patterns: string[];
+}
+
+/** What `PolicyPacker.pack()` produced. */
+export interface PackResult {
+  /** The documents, in order. */
+  readonly documents: PackedDocument[];
+  /** Every action pattern, in the order packed. */
+  readonly patterns: string[];
+  /** Distinct actions asked for. */
+  readonly actionsRequested: number;
+  /** Catalog actions the patterns match (equals actionsRequested: a pattern never matches outside the set). */
+  readonly actionsCovered: number;
+  /** Characters of all documents together. */
+  readonly charactersUsed: number;
+  /** The budget each document was held to. */
+  readonly budget: PolicyBudget;
+}
+
+/** Options for `PolicyPacker.packEventPatterns()`. */
+export interface EventPatternPackOptions {
+  /** Actions whose CloudTrail events the patterns should match. */
+  readonly actions: string[];
+
+  /**
+   * Size budget of each pattern.
+   * @default PolicyBudget.EVENT_PATTERN
+   */
+  readonly budget?: PolicyBudget;
+
+  /**
+   * Most patterns allowed; packing fails with the figures when more are needed.
+   * @default 50
+   */
+  readonly maxPatterns?: number;
+
+  /**
+   * Extra `detail` fields every pattern carries, as a JSON object string, e.g.
+   * `{"userIdentity":{"sessionContext":{"sessionIssuer":{"arn":[{"wildcard":"arn:aws:iam::*:role/guardrails-agent/*"}]}}}}`.
+   * @default - none
+   */
+  readonly extraDetailJson?: string;
+}
+
+/** One packed EventBridge pattern for "AWS API Call via CloudTrail" events. */
+export interface PackedEventPattern {
+  /** The pattern, ready for `events.Rule`. */
+  readonly pattern: events.EventPattern;
+  /** The pattern as minified JSON. */
+  readonly json: string;
+  /** Characters of minified JSON. */
+  readonly characters: number;
+  /** CloudTrail event sources the pattern matches. */
+  readonly eventSources: string[];
+  /** Catalog actions whose events the pattern matches. */
+  readonly actionCount: number;
+}
+
+/** What `PolicyPacker.packEventPatterns()` produced. */
+export interface EventPatternPackResult {
+  /** The patterns, in order. */
+  readonly patterns: PackedEventPattern[];
+  /** Actions whose events are matched. */
+  readonly actionsCovered: number;
+  /** Actions asked for that have no CloudTrail event of their own name (HTTP-verb and PartiQL data-plane actions), so no pattern can match them. */
+  readonly actionsWithoutEvent: string[];
+}
+
+const VERSION = '2012-10-17';
+
+/**
+ * Says an action set within AWS's size limits.
+ *
+ * Compresses actions into `svc:Verb*` patterns that match only actions of the set
+ * (checked against every action in the catalog; the full verb always stands before the
+ * `*`; never a wildcard service prefix such as `*:Delete*`), then packs them into policy
+ * documents or EventBridge patterns under a size budget. Deterministic: the same input
+ * gives the same output.
+ *
+ * @example
+ * const result = PolicyPacker.pack({
+ *   actions: ActionCatalog.actions(),
+ *   budget: PolicyBudget.SCP,
+ *   maxDocuments: 2,
+ * });
+ */
+export class PolicyPacker {
+  /** Compresses actions into IAM action patterns, sorted by service. Unknown actions throw. */
+  public static compress(actions: string[]): string[] {
+    const byService = PolicyPacker.group(actions);
+    const out: string[] = [];
+    for (const [svc, names] of byService) {
+      for (const p of compressService(ActionCatalog.actionsOfService(svc), names)) out.push(`${svc}:${p}`);
+    }
+    return out;
+  }
+
+  /** Every catalog action that a list of IAM action patterns matches, sorted. */
+  public static expand(patterns: string[]): string[] {
+    const out = new Set<string>();
+    for (const p of patterns) {
+      const i = p.indexOf(':');
+      if (i <= 0) throw new Error(`patterns: '${p}' is not an IAM action pattern. Use 'service:Action' or 'service:Verb*'.`);
+      const svc = p.slice(0, i);
+      if (/[*?]/.test(svc)) throw new Error(`patterns: '${p}' has a wildcard in the service prefix, which IAM does not document. Name the service, e.g. 'ec2:Delete*'.`);
+      const pat = p.slice(i + 1);
+      for (const name of ActionCatalog.actionsOfService(svc.toLowerCase())) {
+        if (matches(pat, name)) out.add(`${svc.toLowerCase()}:${name}`);
+      }
+    }
+    return [...out].sort();
+  }
+
+  /** Packs actions into policy documents under a size budget. */
+  public static pack(options: PackOptions): PackResult {
+    const budget = options.budget ?? PolicyBudget.MANAGED_POLICY;
+    const maxDocuments = options.maxDocuments ?? 10;
+    if (!Number.isInteger(maxDocuments) || maxDocuments < 1) {
+      throw new Error(`maxDocuments: ${maxDocuments} is not a document count. Use a whole number of at least 1.`);
+    }
+    const requested = new Set(options.actions.map(a => PolicyPacker.canonical(a)));
+    const patterns = PolicyPacker.compress([...requested]);
+    const base = PolicyPacker.statementBase(options.template);
+    const fixed = (options.fixedStatements ?? []).map(s => s.toStatementJson());
+
+    const docs: Array<{ statements: any[]; patterns: string[] }> = [];
+    let current: { statements: any[]; patterns: string[] } | undefined;
+    const render = (d: { statements: any[]; patterns: string[] }, index: number): any => ({
+      Version: VERSION,
+      Statement: [...d.statements, PolicyPacker.statement(base, d.patterns, options.sidPrefix, index)],
+    });
+    const size = (doc: any) => JSON.stringify(doc).length;
+
+    for (const p of patterns) {
+      if (current) {
+        current.patterns.push(p);
+        if (size(render(current, docs.length - 1)) <= budget.maxCharacters) continue;
+        current.patterns.pop();
+      }
+      current = { statements: docs.length === 0 ? fixed : [], patterns: [p] };
+      docs.push(current);
+      const alone = size(render(current, docs.length - 1));
+      if (alone > budget.maxCharacters) {
+        throw new Error(`PolicyPacker: a document holding only ${docs.length === 1 && fixed.length ? `the ${fixed.length} fixed statement(s) and ` : ''}'${p}' needs ${alone} characters, over the ${budget.name} budget of ${budget.maxCharacters}. Shorten the fixed statements or the template's conditions, or use a larger budget.`);
+      }
+    }
+    if (docs.length === 0 && fixed.length) docs.push({ statements: fixed, patterns: [] });
+
+    if (docs.length > maxDocuments) {
+      const total = docs.reduce((n, d, i) => n + size(render(d, i)), 0);
+      const fit = docs.slice(0, maxDocuments).reduce((n, d) => n + d.patterns.length, 0);
+      throw new Error(`PolicyPacker: ${requested.size} actions (${patterns.length} patterns, ${total} characters) need ${docs.length} documents of at most ${budget.maxCharacters} characters (${budget.name}), but at most ${maxDocuments} are allowed; ${maxDocuments} documents hold ${fit} of ${patterns.length} patterns. Allow more documents, raise the budget, or deny fewer categories.`);
+    }
+
+    const documents: PackedDocument[] = docs.map((d, i) => {
+      const json = render(d, i);
+      if (d.patterns.length === 0) json.Statement.pop();
+      const text = JSON.stringify(json);
+      return { document: iam.PolicyDocument.fromJson(json), json: text, characters: text.length, patterns: [...d.patterns] };
+    });
+    const covered = PolicyPacker.expand(patterns);
+    return {
+      documents,
+      patterns,
+      actionsRequested: requested.size,
+      actionsCovered: covered.length,
+      charactersUsed: documents.reduce((n, d) => n + d.characters, 0),
+      budget,
+    };
+  }
+
+  /**
+   * Packs the CloudTrail events of actions into EventBridge patterns under a size budget.
+   *
+   * Each pattern matches "AWS API Call via CloudTrail" events by `eventSource` and
+   * `eventName` (exact names, or prefixes where every event of that prefix is in the set;
+   * Lambda's version-suffixed names always by prefix). Services are combined in one
+   * pattern only when no event of a combined service is matched outside the set.
+   */
+  public static packEventPatterns(options: EventPatternPackOptions): EventPatternPackResult {
+    const budget = options.budget ?? PolicyBudget.EVENT_PATTERN;
+    const maxPatterns = options.maxPatterns ?? 50;
+    let extra: any = {};
+    if (options.extraDetailJson !== undefined) {
+      try {
+        extra = JSON.parse(options.extraDetailJson);
+      } catch {
+        throw new Error(`extraDetailJson: '${options.extraDetailJson}' is not JSON. Give a JSON object string such as '{"errorCode":[{"exists":true}]}'.`);
+      }
+      if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
+        throw new Error(`extraDetailJson: '${options.extraDetailJson}' is not a JSON object. Give an object such as '{"errorCode":[{"exists":true}]}'.`);
+      }
+    }
+
+    const wanted = PolicyPacker.group(options.actions.map(a => PolicyPacker.canonical(a)));
+    const without: string[] = [];
+    interface Svc { source: string; matchers: Array<string | { prefix: string }>; events: string[]; others: string[]; count: number }
+    const services: Svc[] = [];
+    for (const [svc, names] of wanted) {
+      const all = ActionCatalog.actionsOfService(svc).map(n => ActionCatalog.describe(`${svc}:${n}`));
+      const withEvent = all.filter(i => i.eventName !== undefined);
+      const inSet = new Set<string>();
+      for (const n of names) {
+        const info = ActionCatalog.describe(`${svc}:${n}`);
+        if (info.eventName === undefined) without.push(info.action); else inSet.add(info.name);
+      }
+      if (inSet.size === 0) continue;
+      const suffix = withEvent[0]?.eventNameHasVersionSuffix ?? false;
+      const compressed = compressService(withEvent.map(i => i.name), inSet, false);
+      services.push({
+        source: withEvent[0].eventSource,
+        matchers: compressed.map(p => {
+          const stem = p.endsWith('*') ? p.slice(0, -1) : p;
+          // A prefix that is a whole event name of the set is written as the exact name (shorter),
+          // except where CloudTrail adds a version suffix to names.
+          if (suffix) return { prefix: stem };
+          const only = inSet.has(stem) && withEvent.every(i => i.name === stem || !i.name.startsWith(stem));
+          return p.endsWith('*') && !only ? { prefix: stem } : stem;
+        }),
+        events: withEvent.map(i => i.name).filter(n => inSet.has(n)),
+        others: withEvent.map(i => i.name).filter(n => !inSet.has(n)),
+        count: inSet.size,
+      });
+    }
+
+    const hit = (m: string | { prefix: string }, name: string) => (typeof m === 'string' ? m === name : name.startsWith(m.prefix));
+    const render = (group: Svc[]): any => {
+      const names: Array<string | { prefix: string }> = [];
+      const seen = new Set<string>();
+      for (const s of group) {
+        for (const m of s.matchers) {
+          const key = JSON.stringify(m);
+          if (!seen.has(key)) { seen.add(key); names.push(m); }
+        }
+      }
+      return {
+        'detail-type': ['AWS API Call via CloudTrail'],
+        'detail': { ...extra, eventSource: [...new Set(group.map(s => s.source))].sort(), eventName: names },
+      };
+    };
+    const safe = (group: Svc[]): boolean => {
+      const ms = group.flatMap(s => s.matchers);
+      return group.every(s => s.others.every(o => !ms.some(m => hit(m, o))));
+    };
+
+    const groups: Svc[][] = [];
+    for (const s of services) {
+      const last = groups[groups.length - 1];
+      if (last) {
+        const candidate = [...last, s];
+        if (JSON.stringify(render(candidate)).length <= budget.maxCharacters && safe(candidate)) {
+          groups[groups.length - 1] = candidate;
+          continue;
+        }
+      }
+      const alone = JSON.stringify(render([s])).length;
+      if (alone > budget.maxCharacters) {
+        throw new Error(`PolicyPacker: the events of ${s.count} actions of ${s.source} need ${alone} characters in one pattern, over the ${budget.name} budget of ${budget.maxCharacters}. Raise the budget or narrow the actions.`);
+      }
+      groups.push([s]);
+    }
+    if (groups.length > maxPatterns) {
+      throw new Error(`PolicyPacker: the events need ${groups.length} patterns of at most ${budget.maxCharacters} characters, but at most ${maxPatterns} are allowed. Raise maxPatterns or narrow the actions.`);
+    }
+    const patterns: PackedEventPattern[] = groups.map(g => {
+      const json = render(g);
+      const text = JSON.stringify(json);
+      return {
+        pattern: { detailType: json['detail-type'], detail: json.detail },
+        json: text,
+        characters: text.length,
+        eventSources: json.detail.eventSource,
+        actionCount: g.reduce((n, s) => n + s.count, 0),
+      };
+    });
+    return {
+      patterns,
+      actionsCovered: patterns.reduce((n, p) => n + p.actionCount, 0),
+      actionsWithoutEvent: without.sort(),
+    };
+  }
+
+  private static canonical(action: string): string {
+    if (!ActionCatalog.has(action)) {
+      throw new Error(`actions: '${action}' is not in the action catalog. Use 'service:ActionName' as the Service Authorization Reference spells it, e.g. 'ec2:TerminateInstances'.`);
+    }
+    return ActionCatalog.describe(action).action;
+  }
+
+  private static group(actions: string[]): Map<string, Set<string>> {
+    const byService = new Map<string, Set<string>>();
+    for (const a of [...actions].map(x => PolicyPacker.canonical(x)).sort()) {
+      const [svc, name] = a.split(':');
+      if (!byService.has(svc)) byService.set(svc, new Set());
+      byService.get(svc)!.add(name);
+    }
+    return byService;
+  }
+
+  private static statementBase(template?: iam.PolicyStatement): any {
+    const json = template ? { ...template.toStatementJson() } : { Effect: 'Deny', Resource: '*' };
+    delete json.Action;
+    delete json.NotAction;
+    delete json.Sid;
+    if (json.Resource === undefined && json.NotResource === undefined && json.Principal === undefined && json.NotPrincipal === undefined) json.Resource = '*';
+    return json;
+  }
+
+  private static statement(base: any, patterns: string[], sidPrefix: string | undefined, index: number): any {
+    const out: any = {};
+    if (sidPrefix) out.Sid = `${sidPrefix}${index}`;
+    out.Effect = base.Effect;
+    for (const k of ['Principal', 'NotPrincipal']) if (base[k] !== undefined) out[k] = base[k];
+    out.Action = patterns;
+    for (const k of ['Resource', 'NotResource', 'Condition']) if (base[k] !== undefined) out[k] = base[k];
+    return out;
+  }
+
+  private constructor() {}
+}
