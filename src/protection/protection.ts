@@ -86,7 +86,9 @@ export interface ProtectionReport {
  * Retain, turns on the service's own deletion protection where one exists, and tags the
  * resource `guardrails:backup=true` where AWS Backup can protect it. It also turns on stack
  * termination protection. Explicit unprotective choices are kept (with a warning) unless
- * `overwrite: true`. Each resource gets an info annotation listing what changed, and
+ * `overwrite: true` (exception: Secrets Manager secrets, whose aws-cdk-lib default is DESTROY,
+ * so a Delete policy there is replaced as if unset). Aurora, Neptune and DocumentDB cluster
+ * member instances are left alone: their data lives in the cluster. Each resource gets an info annotation listing what changed, and
  * `report()` returns the summary once the app is synthesized.
  *
  * Covered types: RDS DBInstance and DBCluster, S3 Bucket, DynamoDB Table and GlobalTable,
@@ -195,8 +197,9 @@ class ProtectionAspect implements IAspect {
 
     const snapshot = SNAPSHOT_TYPES.has(resource.cfnResourceType) && (rule.snapshot?.(resource) ?? true);
     const desired = snapshot ? CfnDeletionPolicy.SNAPSHOT : CfnDeletionPolicy.RETAIN;
-    record(this.applyPolicy(resource, 'deletionPolicy', desired, overwrite), `DeletionPolicy=${desired}`);
-    record(this.applyPolicy(resource, 'updateReplacePolicy', desired, overwrite), `UpdateReplacePolicy=${desired}`);
+    const replaceDelete = overwrite || rule.l2DefaultIsDelete === true;
+    record(this.applyPolicy(resource, 'deletionPolicy', desired, replaceDelete), `DeletionPolicy=${desired}`);
+    record(this.applyPolicy(resource, 'updateReplacePolicy', desired, replaceDelete), `UpdateReplacePolicy=${desired}`);
 
     for (const setting of rule.settings) {
       record(setting.apply(resource, overwrite), setting.label);

@@ -68,8 +68,25 @@ export interface TypeRule {
    * member, whose data lives in the cluster): the aspect then leaves it alone.
    */
   readonly skip?: (resource: CfnResource) => string | undefined;
+  /**
+   * The aws-cdk-lib L2 for this type defaults to RemovalPolicy.DESTROY, so a Delete policy cannot
+   * be told apart from an explicit choice: the aspect treats Delete as unset and replaces it.
+   */
+  readonly l2DefaultIsDelete?: boolean;
   /** DeletionPolicy override, e.g. Retain for a memcached cache cluster. */
   readonly snapshot?: (resource: CfnResource) => boolean;
+}
+
+/**
+ * The L1 (camelCase) name of a CloudFormation property, as aws-cdk-lib generates it: a leading
+ * acronym is lowercased whole (`DBClusterIdentifier` -> `dbClusterIdentifier`).
+ */
+export function l1Name(cfnName: string): string {
+  const acronym = /^([A-Z]+)(?=[A-Z][a-z])/.exec(cfnName);
+  if (acronym && acronym[1].length > 1) {
+    return acronym[1].toLowerCase() + cfnName.slice(acronym[1].length);
+  }
+  return cfnName.charAt(0).toLowerCase() + cfnName.slice(1);
 }
 
 /** Reads a top-level property as the template will see it: raw overrides win over the L1 value. */
@@ -78,14 +95,12 @@ export function readProperty(resource: CfnResource, cfnName: string): unknown {
   if (overrides?.Properties && cfnName in overrides.Properties) {
     return overrides.Properties[cfnName];
   }
-  const camel = cfnName.charAt(0).toLowerCase() + cfnName.slice(1);
-  const value = (resource as unknown as Record<string, unknown>)[camel];
-  return value;
+  return (resource as unknown as Record<string, unknown>)[l1Name(cfnName)];
 }
 
 /** Writes a top-level property through the L1 setter when there is one, else as an override. */
 export function writeProperty(resource: CfnResource, cfnName: string, value: unknown): void {
-  const camel = cfnName.charAt(0).toLowerCase() + cfnName.slice(1);
+  const camel = l1Name(cfnName);
   if (camel in resource) {
     (resource as unknown as Record<string, unknown>)[camel] = value;
   } else {
@@ -119,7 +134,7 @@ export function scalar(cfnName: string, desired: unknown): SettingRule {
  * `camelField`/`cfnField` are the nested key in the L1 (camelCase) and template (PascalCase) forms.
  */
 export function nested(cfnName: string, cfnField: string, desired: unknown): SettingRule {
-  const camelField = cfnField.charAt(0).toLowerCase() + cfnField.slice(1);
+  const camelField = l1Name(cfnField);
   return {
     label: `${cfnName}.${cfnField}=${desired}`,
     apply(resource, overwrite) {
@@ -287,7 +302,8 @@ export const TYPE_RULES: Record<string, TypeRule> = {
   'AWS::OpenSearchService::Domain': { settings: [] },
   'AWS::Elasticsearch::Domain': { settings: [] },
   'AWS::KMS::Key': { settings: [scalar('PendingWindowInDays', 30)] },
-  'AWS::SecretsManager::Secret': { settings: [] },
+  // secretsmanager.Secret defaults to DESTROY, and CloudFormation deletes a secret without a recovery window.
+  'AWS::SecretsManager::Secret': { settings: [], l2DefaultIsDelete: true },
   'AWS::Logs::LogGroup': { settings: [scalar('DeletionProtectionEnabled', true)] },
   'AWS::ECR::Repository': { settings: [scalar('EmptyOnDelete', false)] },
   'AWS::Cognito::UserPool': { settings: [scalar('DeletionProtection', 'ACTIVE')] },
