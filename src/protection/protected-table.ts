@@ -42,11 +42,11 @@ export interface ProtectedTableProps extends dynamodb.TablePropsV2 {
 export class ProtectedTable extends dynamodb.TableV2 {
   private static protectedProps(scope: Construct, id: string, props: ProtectedTableProps): dynamodb.TablePropsV2 {
     unsafeChoices(props).enforce(futurePath(scope, id), props.allowUnprotected);
-    const pitrOff = props.pointInTimeRecovery === false || props.pointInTimeRecoverySpecification?.pointInTimeRecoveryEnabled === false;
+    const { pointInTimeRecovery, ...rest } = props;
+    const pitrOff = pointInTimeRecovery === false || props.pointInTimeRecoverySpecification?.pointInTimeRecoveryEnabled === false;
     return {
-      ...props,
+      ...rest,
       deletionProtection: props.deletionProtection ?? true,
-      pointInTimeRecovery: undefined,
       pointInTimeRecoverySpecification: props.pointInTimeRecoverySpecification ?? { pointInTimeRecoveryEnabled: !pitrOff },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     };
