@@ -1,2 +1,3 @@
-// Layer exports are added here as constructs land.
-export {};
+export * from './agent-organization-policy';
+export * from './agent-scp';
+export * from './agent-rcp';

@@ -1,0 +1,70 @@
+import { ActionCategory } from '../catalog/action-category';
+
+/**
+ * Properties shared by `AgentScp` and `AgentRcp`.
+ */
+export interface AgentOrganizationPolicyProps {
+  /**
+   * Roots (`r-xxxx`), organizational units (`ou-xxxx-xxxxxxxx`) and accounts (12 digits)
+   * the policies are attached to.
+   *
+   * @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_AttachPolicy.html
+   */
+  readonly targetIds: string[];
+
+  /**
+   * Catalog categories whose actions are denied. Add `ActionCategory.DISRUPT` to deny stop,
+   * disable and detach calls as well (it also denies stop, the safe alternative to terminate).
+   *
+   * @default - DESTROY, WEAKEN, EXPOSE and ESCALATE
+   */
+  readonly categories?: ActionCategory[];
+
+  /**
+   * Whether principals tagged `guardrails:agent=true` (principal or session tag) are agents.
+   *
+   * @default true
+   */
+  readonly matchAgentTag?: boolean;
+
+  /**
+   * ARN patterns (`ArnLike` on `aws:PrincipalArn`) of agent principals, in addition to the tag.
+   * Give `[]` to match by tag only; include `AgentIdentity.AGENT_ROLE_ARN_PATTERN` when you add your own.
+   *
+   * @default [AgentIdentity.AGENT_ROLE_ARN_PATTERN] - every role under `/guardrails-agent/`
+   */
+  readonly agentPrincipalArnPatterns?: string[];
+
+  /**
+   * Whether an agent may delete resources tagged `guardrails:ephemeral=true` (DESTROY-only
+   * actions that support `aws:ResourceTag`). An agent may set the tag only when it creates a
+   * resource, never add it to or remove it from an existing one.
+   *
+   * @default true
+   */
+  readonly allowEphemeralDeletes?: boolean;
+
+  /**
+   * Policies already attached directly to each target, counting the AWS managed default
+   * policy (`FullAWSAccess` for SCPs, `RCPFullAWSAccess` for RCPs) and, e.g., Control Tower's.
+   *
+   * @default 1 - only the AWS managed default policy
+   */
+  readonly existingPoliciesPerTarget?: number;
+
+  /**
+   * Prefix of the policy names (`<prefix>-1`, `<prefix>-2`, ...). Names must be unique per
+   * policy type in the organization.
+   *
+   * @default - `guardrails-` followed by a name unique to this construct's path
+   */
+  readonly policyNamePrefix?: string;
+}
+
+/** Which principals the denies of an `AgentScp` apply to. */
+export enum AgentPolicyScope {
+  /** Only agent principals (tag and/or ARN patterns); people and pipelines are untouched. */
+  AGENT_PRINCIPALS = 'AGENT_PRINCIPALS',
+  /** Every principal of the member accounts except the break-glass principals (a lockdown). */
+  ALL_PRINCIPALS = 'ALL_PRINCIPALS',
+}
