@@ -128,7 +128,8 @@ export class ProtectedBucket extends s3.Bucket {
       throw propError(path, 'versioned: false is not possible with Object Lock, which needs versioning. Remove versioned: false (ProtectedBucket turns versioning on).');
     }
     const lockOff = props.objectLockEnabled === false;
-    if (lockOff && (props.objectLockMode !== undefined || props.objectLockRetention !== undefined || props.objectLockDefaultRetention !== undefined)) {
+    const lockSettings = [props.objectLockMode, props.objectLockRetention, props.objectLockDefaultRetention];
+    if (lockOff && lockSettings.some(setting => setting !== undefined)) {
       throw propError(path, 'objectLockEnabled: false conflicts with objectLockMode / objectLockRetention / objectLockDefaultRetention. Remove one or the other.');
     }
     if (props.objectLockDefaultRetention !== undefined && (props.objectLockMode !== undefined || props.objectLockRetention !== undefined)) {

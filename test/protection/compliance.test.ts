@@ -49,16 +49,29 @@ function buildProtected(stack: Stack): void {
   });
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   new ProtectedDatabase(stack, 'Db', {
-    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc,
-    multiAz: true, port: 5433, publiclyAccessible: false, iamAuthentication: true, storageEncryptionKey: key,
-    cloudwatchLogsExports: ['postgresql', 'upgrade'], monitoringInterval: Duration.seconds(60),
-    manageMasterUserPassword: true, credentials: rds.Credentials.fromUsername('dbowner'),
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+    vpc,
+    multiAz: true,
+    port: 5433,
+    publiclyAccessible: false,
+    iamAuthentication: true,
+    storageEncryptionKey: key,
+    cloudwatchLogsExports: ['postgresql', 'upgrade'],
+    monitoringInterval: Duration.seconds(60),
+    manageMasterUserPassword: true,
+    credentials: rds.Credentials.fromUsername('dbowner'),
   });
   new ProtectedDatabaseCluster(stack, 'Cluster', {
     engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
-    writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }), vpc,
-    port: 5433, iamAuthentication: true, storageEncryptionKey: key, cloudwatchLogsExports: ['postgresql'],
-    monitoringInterval: Duration.seconds(60), manageMasterUserPassword: true, credentials: rds.Credentials.fromUsername('dbowner'),
+    writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
+    vpc,
+    port: 5433,
+    iamAuthentication: true,
+    storageEncryptionKey: key,
+    cloudwatchLogsExports: ['postgresql'],
+    monitoringInterval: Duration.seconds(60),
+    manageMasterUserPassword: true,
+    credentials: rds.Credentials.fromUsername('dbowner'),
   });
   const accessLogs = new ProtectedBucket(stack, 'AccessLogs', { encryption: s3.BucketEncryption.S3_MANAGED });
   const bucket = new ProtectedBucket(stack, 'Bucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: key, serverAccessLogsBucket: accessLogs });
@@ -66,8 +79,11 @@ function buildProtected(stack: Stack): void {
     (b.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
   }
   new ProtectedInstance(stack, 'Server', {
-    vpc, instanceType: new ec2.InstanceType('m6i.large'), machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }),
-    detailedMonitoring: true, associatePublicIpAddress: false,
+    vpc,
+    instanceType: new ec2.InstanceType('m6i.large'),
+    machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }),
+    detailedMonitoring: true,
+    associatePublicIpAddress: false,
   });
   new ProtectedTable(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
 }
@@ -93,7 +109,8 @@ describe('cdk-nag AwsSolutions and cfn-guard Control Tower rules', () => {
       new ProtectedDatabase(stack, 'Db', { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc });
       new ProtectedDatabaseCluster(stack, 'Cluster', {
         engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
-        writer: rds.ClusterInstance.serverlessV2('Writer'), vpc,
+        writer: rds.ClusterInstance.serverlessV2('Writer'),
+        vpc,
       });
       new ProtectedBucket(stack, 'Bucket');
       new ProtectedInstance(stack, 'Server', { vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }) });

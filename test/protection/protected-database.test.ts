@@ -77,8 +77,12 @@ describe('ProtectedDatabase', () => {
   test('allowUnprotected keeps the unsafe values and warns for each', () => {
     const { stack, vpc } = setup();
     new ProtectedDatabase(stack, 'Db', {
-      engine, vpc, allowUnprotected: true,
-      deletionProtection: false, removalPolicy: RemovalPolicy.DESTROY, deleteAutomatedBackups: true,
+      engine,
+      vpc,
+      allowUnprotected: true,
+      deletionProtection: false,
+      removalPolicy: RemovalPolicy.DESTROY,
+      deleteAutomatedBackups: true,
     });
     Template.fromStack(stack).hasResource('AWS::RDS::DBInstance', {
       DeletionPolicy: 'Delete',

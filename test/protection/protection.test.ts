@@ -42,27 +42,32 @@ interface Case {
 /** One plain L1 per stateful type, without any protection of its own. */
 const L1_CASES: Record<string, Case> = {
   'RDS DBInstance': {
-    type: 'AWS::RDS::DBInstance', policy: 'Snapshot',
+    type: 'AWS::RDS::DBInstance',
+    policy: 'Snapshot',
     build: s => new rds.CfnDBInstance(s, 'R', { engine: 'postgres', dbInstanceClass: 'db.t3.micro', allocatedStorage: '20' }),
     properties: { DeletionProtection: true, DeleteAutomatedBackups: false, Tags: [BACKUP_TAG] },
   },
   'RDS DBCluster': {
-    type: 'AWS::RDS::DBCluster', policy: 'Snapshot',
+    type: 'AWS::RDS::DBCluster',
+    policy: 'Snapshot',
     build: s => new rds.CfnDBCluster(s, 'R', { engine: 'aurora-postgresql' }),
     properties: { DeletionProtection: true, DeleteAutomatedBackups: false, Tags: [BACKUP_TAG] },
   },
   'S3 Bucket': {
-    type: 'AWS::S3::Bucket', policy: 'Retain',
+    type: 'AWS::S3::Bucket',
+    policy: 'Retain',
     build: s => new s3.CfnBucket(s, 'R'),
     properties: { VersioningConfiguration: { Status: 'Enabled' }, Tags: [BACKUP_TAG] },
   },
   'DynamoDB Table': {
-    type: 'AWS::DynamoDB::Table', policy: 'Retain',
+    type: 'AWS::DynamoDB::Table',
+    policy: 'Retain',
     build: s => new dynamodb.CfnTable(s, 'R', { keySchema, attributeDefinitions, billingMode: 'PAY_PER_REQUEST' }),
     properties: { DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, Tags: [BACKUP_TAG] },
   },
   'DynamoDB GlobalTable': {
-    type: 'AWS::DynamoDB::GlobalTable', policy: 'Retain',
+    type: 'AWS::DynamoDB::GlobalTable',
+    policy: 'Retain',
     build: s => new dynamodb.CfnGlobalTable(s, 'R', {
       keySchema, attributeDefinitions, billingMode: 'PAY_PER_REQUEST', replicas: [{ region: 'us-east-1' }, { region: 'eu-west-1' }],
     }),
@@ -74,77 +79,93 @@ const L1_CASES: Record<string, Case> = {
     },
   },
   'EC2 Instance': {
-    type: 'AWS::EC2::Instance', policy: 'Retain',
+    type: 'AWS::EC2::Instance',
+    policy: 'Retain',
     build: s => new ec2.CfnInstance(s, 'R', { imageId: 'ami-12345678', blockDeviceMappings: [{ deviceName: '/dev/sdf', ebs: { volumeSize: 10 } }] }),
     properties: { DisableApiTermination: true, BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 10, DeleteOnTermination: false } }], Tags: [BACKUP_TAG] },
   },
   'EC2 Volume': {
-    type: 'AWS::EC2::Volume', policy: 'Snapshot',
+    type: 'AWS::EC2::Volume',
+    policy: 'Snapshot',
     build: s => new ec2.CfnVolume(s, 'R', { availabilityZone: 'us-east-1a', size: 10 }),
     properties: { Tags: [BACKUP_TAG] },
   },
   'EFS FileSystem': {
-    type: 'AWS::EFS::FileSystem', policy: 'Retain',
+    type: 'AWS::EFS::FileSystem',
+    policy: 'Retain',
     build: s => new efs.CfnFileSystem(s, 'R'),
     properties: { FileSystemTags: [BACKUP_TAG] },
   },
   'ElastiCache ReplicationGroup': {
-    type: 'AWS::ElastiCache::ReplicationGroup', policy: 'Snapshot',
+    type: 'AWS::ElastiCache::ReplicationGroup',
+    policy: 'Snapshot',
     build: s => new elasticache.CfnReplicationGroup(s, 'R', { replicationGroupDescription: 'cache', engine: 'redis', cacheNodeType: 'cache.t3.micro' }),
     properties: { Tags: Match.absent() },
   },
   'ElastiCache CacheCluster (redis)': {
-    type: 'AWS::ElastiCache::CacheCluster', policy: 'Snapshot',
+    type: 'AWS::ElastiCache::CacheCluster',
+    policy: 'Snapshot',
     build: s => new elasticache.CfnCacheCluster(s, 'R', { engine: 'redis', cacheNodeType: 'cache.t3.micro', numCacheNodes: 1 }),
   },
   'ElastiCache CacheCluster (memcached)': {
-    type: 'AWS::ElastiCache::CacheCluster', policy: 'Retain',
+    type: 'AWS::ElastiCache::CacheCluster',
+    policy: 'Retain',
     build: s => new elasticache.CfnCacheCluster(s, 'R', { engine: 'memcached', cacheNodeType: 'cache.t3.micro', numCacheNodes: 1 }),
   },
   'ElastiCache ServerlessCache': {
-    type: 'AWS::ElastiCache::ServerlessCache', policy: 'Retain',
+    type: 'AWS::ElastiCache::ServerlessCache',
+    policy: 'Retain',
     build: s => new elasticache.CfnServerlessCache(s, 'R', { engine: 'valkey', serverlessCacheName: 'cache' }),
   },
   'Redshift Cluster': {
-    type: 'AWS::Redshift::Cluster', policy: 'Snapshot',
+    type: 'AWS::Redshift::Cluster',
+    policy: 'Snapshot',
     build: s => new redshift.CfnCluster(s, 'R', { clusterType: 'single-node', dbName: 'db', masterUsername: 'admin', masterUserPassword: 'Passw0rd!', nodeType: 'ra3.xlplus' }),
     properties: { Tags: [BACKUP_TAG] },
   },
   'Neptune DBCluster': {
-    type: 'AWS::Neptune::DBCluster', policy: 'Snapshot',
+    type: 'AWS::Neptune::DBCluster',
+    policy: 'Snapshot',
     build: s => new neptune.CfnDBCluster(s, 'R'),
     properties: { DeletionProtection: true, Tags: [BACKUP_TAG] },
   },
   'DocumentDB DBCluster': {
-    type: 'AWS::DocDB::DBCluster', policy: 'Snapshot',
+    type: 'AWS::DocDB::DBCluster',
+    policy: 'Snapshot',
     build: s => new docdb.CfnDBCluster(s, 'R'),
     properties: { DeletionProtection: true, Tags: [BACKUP_TAG] },
   },
   'OpenSearch Domain': {
-    type: 'AWS::OpenSearchService::Domain', policy: 'Retain',
+    type: 'AWS::OpenSearchService::Domain',
+    policy: 'Retain',
     build: s => new opensearch.CfnDomain(s, 'R'),
   },
   'KMS Key': {
-    type: 'AWS::KMS::Key', policy: 'Retain',
+    type: 'AWS::KMS::Key',
+    policy: 'Retain',
     build: s => new kms.CfnKey(s, 'R'),
     properties: { PendingWindowInDays: 30 },
   },
   'Secrets Manager Secret': {
-    type: 'AWS::SecretsManager::Secret', policy: 'Retain',
+    type: 'AWS::SecretsManager::Secret',
+    policy: 'Retain',
     build: s => new secretsmanager.CfnSecret(s, 'R'),
   },
   'Logs LogGroup': {
-    type: 'AWS::Logs::LogGroup', policy: 'Retain',
+    type: 'AWS::Logs::LogGroup',
+    policy: 'Retain',
     build: s => new logs.CfnLogGroup(s, 'R'),
     properties: { DeletionProtectionEnabled: true },
   },
   'ECR Repository': {
-    type: 'AWS::ECR::Repository', policy: 'Retain',
+    type: 'AWS::ECR::Repository',
+    policy: 'Retain',
     build: s => new ecr.CfnRepository(s, 'R'),
     properties: { EmptyOnDelete: false },
   },
   'Cognito UserPool': {
-    type: 'AWS::Cognito::UserPool', policy: 'Retain',
+    type: 'AWS::Cognito::UserPool',
+    policy: 'Retain',
     build: s => new cognito.CfnUserPool(s, 'R'),
     properties: { DeletionProtection: 'ACTIVE' },
   },
@@ -218,7 +239,11 @@ describe('Protection on L2 resources', () => {
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }) });
     template.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({ Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, Tags: [BACKUP_TAG] })] }),
+      Properties: Match.objectLike({
+        Replicas: [Match.objectLike({
+          DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, Tags: [BACKUP_TAG],
+        })],
+      }),
     });
     template.hasResource('AWS::EC2::Instance', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DisableApiTermination: true }) });
     template.hasResource('AWS::EC2::Volume', { DeletionPolicy: 'Retain' });

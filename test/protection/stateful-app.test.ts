@@ -38,13 +38,16 @@ function buildWorkload(app: App): Stack {
   new rds.DatabaseInstance(stack, 'Db', { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc });
   new rds.DatabaseCluster(stack, 'Aurora', {
     engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
-    writer: rds.ClusterInstance.serverlessV2('Writer'), vpc,
+    writer: rds.ClusterInstance.serverlessV2('Writer'),
+    vpc,
   });
   new s3.Bucket(stack, 'Bucket');
   new dynamodb.Table(stack, 'Table', { partitionKey });
   new dynamodb.TableV2(stack, 'TableV2', { partitionKey });
   new ec2.Instance(stack, 'Instance', {
-    vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }),
+    vpc,
+    instanceType: new ec2.InstanceType('t3.micro'),
+    machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }),
     blockDevices: [{ deviceName: '/dev/sdf', volume: ec2.BlockDeviceVolume.ebs(20) }],
   });
   new ec2.Volume(stack, 'Volume', { availabilityZone: 'us-east-1a', size: Size.gibibytes(10) });
