@@ -1,2 +1,3 @@
-// Layer exports are added here as constructs land.
-export {};
+export * from './destructive-call-alarm';
+export * from './destructive-call-forwarder';
+export * from './kill-switch';

@@ -1,0 +1,603 @@
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { KillSwitch, KillSwitchOptions } from './kill-switch';
+import { alertMessage } from './private/messages';
+import {
+  RULES_PER_BUS_QUOTA, TamperBranch, packAlternatives, packPatterns, principalDetail,
+  tamperAlternatives, watchedActions,
+} from './private/patterns';
+import {
+  WARNING_PREFIX, futurePath, propError, validateCount, validateEmails, validateNamePrefix, validatePeriod,
+  validateRetry, validateSlack,
+} from './private/validation';
+import { ActionCategory } from '../catalog/action-category';
+import { AgentIdentity } from '../identity/agent-identity';
+import { PolicyBudget } from '../policy/policy-budget';
+
+/** Whose calls raise an alert. */
+export enum PrincipalScope {
+  /** Only agent roles: the session issuer's role ARN matches an agent role ARN pattern. */
+  AGENTS = 'AGENTS',
+  /** Every principal, humans and pipelines included. */
+  EVERYONE = 'EVERYONE',
+}
+
+/** How bad an alert is. */
+export enum AlarmSeverity {
+  /** A destructive call succeeded: something may be gone. */
+  CRITICAL = 'CRITICAL',
+  /** A destructive call was refused (`errorCode` present): the guardrails worked, but someone should look. */
+  DENIED = 'DENIED',
+  /** A call tried to weaken or delete the alarm itself (trail, rules, topic, queue, key, kill switch). */
+  TAMPERING = 'TAMPERING',
+}
+
+/** Slack delivery through AWS Chatbot. */
+export interface SlackOptions {
+  /** Slack workspace (team) ID, as shown in the AWS Chatbot console after the workspace is authorized, e.g. `T07ABCDE12`. */
+  readonly workspaceId: string;
+
+  /** Slack channel ID (not its name), e.g. `C07ABCDE12`; invite the AWS app to a private channel. */
+  readonly channelId: string;
+
+  /**
+   * Name of the Chatbot channel configuration.
+   * @default - `<namePrefix>-slack`
+   */
+  readonly configurationName?: string;
+}
+
+/** What the patterns of one rule match. */
+export interface AlarmRuleInfo {
+  /** Severity of the rule's alerts. */
+  readonly severity: AlarmSeverity;
+  /** Name of the rule. */
+  readonly ruleName: string;
+  /** Characters of the rule's event pattern (minified JSON). */
+  readonly characters: number;
+  /** Catalog actions whose events the rule matches (0 for tampering rules, which match by resource). */
+  readonly actionCount: number;
+  /** CloudTrail event sources the rule matches. */
+  readonly eventSources: string[];
+}
+
+/** Properties of a `DestructiveCallAlarm`. */
+export interface DestructiveCallAlarmProps {
+  /**
+   * Catalog categories whose calls raise an alert.
+   * @default - DESTROY, WEAKEN, EXPOSE and ESCALATE (what the other layers deny)
+   */
+  readonly categories?: ActionCategory[];
+
+  /**
+   * Service prefixes to watch.
+   * @default - every service in the catalog
+   */
+  readonly services?: string[];
+
+  /**
+   * Whose calls raise an alert.
+   *
+   * EVERYONE alerts on every principal's destructive calls, humans and pipelines included
+   * (CloudFormation deletes made with a deployment role too): more noise.
+   *
+   * @default PrincipalScope.AGENTS
+   */
+  readonly principalScope?: PrincipalScope;
+
+  /**
+   * Role ARN patterns that identify agents (EventBridge `wildcard` syntax, matched on
+   * `userIdentity.sessionContext.sessionIssuer.arn`, which includes the role path).
+   * @default [AgentIdentity.AGENT_ROLE_ARN_PATTERN]
+   */
+  readonly agentRoleArnPatterns?: string[];
+
+  /**
+   * ARN of an existing multi-Region trail or organization trail that logs management events; no trail is created.
+   *
+   * EventBridge receives "AWS API Call via CloudTrail" events only while a trail logs them.
+   *
+   * @default - a new multi-Region trail is created
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+   */
+  readonly existingTrailArn?: string;
+
+  /**
+   * Buckets whose object-level writes (DeleteObject, ...) the new trail records as data events.
+   * Only with a new trail; configure an existing trail yourself.
+   * @default - no data events: object deletes are not seen
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-cloudtrail-logging-for-s3.html
+   */
+  readonly dataEventBuckets?: s3.IBucket[];
+
+  /**
+   * Email addresses subscribed to the alert topic (each must confirm the subscription).
+   * @default - none
+   */
+  readonly emails?: string[];
+
+  /**
+   * Slack channel that receives the alerts through AWS Chatbot.
+   * @default - none
+   */
+  readonly slack?: SlackOptions;
+
+  /**
+   * More targets for every alert rule (at most 3: a rule has at most 5 targets).
+   * Give them their own dead-letter queue and retry policy.
+   * @default - none
+   */
+  readonly extraTargets?: events.IRuleTarget[];
+
+  /**
+   * Retry attempts of every target before the event goes to the dead-letter queue (1 to 185).
+   * @default 185
+   */
+  readonly retryAttempts?: number;
+
+  /**
+   * Longest time EventBridge keeps retrying an event (1 minute to 24 hours).
+   * @default Duration.hours(24)
+   */
+  readonly maxEventAge?: Duration;
+
+  /**
+   * Denied destructive calls within `deniedAlarmPeriod` that set the denied-attempts alarm off.
+   * @default 1
+   */
+  readonly deniedAlarmThreshold?: number;
+
+  /**
+   * Period of the denied-attempts alarm (whole minutes, 1 minute to 1 day).
+   * @default Duration.minutes(5)
+   */
+  readonly deniedAlarmPeriod?: Duration;
+
+  /**
+   * Turns on the kill switch: revoke the agent role's sessions on a critical event and/or after denied attempts.
+   * @default - no kill switch
+   */
+  readonly killSwitch?: KillSwitchOptions;
+
+  /**
+   * Prefix of the names of the rules, topic, queue, alarms, trail and function; the
+   * tampering rule matches the alarm's own resources by it.
+   * @default - derived from the construct path (unique in the app)
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * Size budget of each event pattern.
+   * @default PolicyBudget.EVENT_PATTERN (2,048 characters)
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+   */
+  readonly patternBudget?: PolicyBudget;
+
+  /**
+   * Most rules this construct may create on the default event bus (whose default quota is 300).
+   * @default 150
+   */
+  readonly maxRules?: number;
+
+  /**
+   * How long the log of denied calls (the source of the denied-attempts metric) is kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly deniedLogRetention?: logs.RetentionDays;
+}
+
+const DEFAULT_MAX_RULES = 150;
+
+/**
+ * Tells a human within seconds when an agent makes, or tries to make, a destructive call,
+ * and optionally cuts the agent off.
+ *
+ * Creates (unless an existing trail is given) a multi-Region CloudTrail trail with log file
+ * validation and KMS encryption, then EventBridge rules on "AWS API Call via CloudTrail" that
+ * match the action catalog's event names, packed under the 2,048-character pattern limit:
+ * one set for calls that succeeded (CRITICAL), one for calls that were refused (DENIED), and
+ * tampering rules for calls that weaken the alarm's own resources (TAMPERING). By default
+ * only agent roles (role path `/guardrails-agent/`) are watched. Alerts go to a KMS-encrypted
+ * SNS topic (email, Slack through AWS Chatbot) as readable messages; every target has an SQS
+ * dead-letter queue and a retry policy. Denied calls are logged and counted in a CloudWatch
+ * metric with an alarm. The opt-in kill switch revokes the agent role's active sessions.
+ *
+ * Events stay in the Region of the call, and global services (IAM, STS, Organizations,
+ * Route 53, CloudFront) report in us-east-1: deploy a `DestructiveCallForwarder` in every
+ * other Region you use.
+ *
+ * Answers scenarios 1 to 4: each delete/terminate the agent tries raises a DENIED alert in
+ * seconds (CRITICAL if one got through); S3 object deletes need `dataEventBuckets`.
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+ *
+ * @example
+ * new DestructiveCallAlarm(this, 'Alarm', {
+ *   emails: ['oncall@example.com'],
+ *   slack: { workspaceId: 'T07ABCDE12', channelId: 'C07ABCDE12' },
+ *   killSwitch: { deniedAttempts: 5 },
+ * });
+ */
+export class DestructiveCallAlarm extends Construct {
+  /** The alert topic (KMS-encrypted). */
+  public readonly topic: sns.Topic;
+
+  /** Customer managed key of the topic, queue and trail. */
+  public readonly key: kms.Key;
+
+  /** Dead-letter queue of every target. */
+  public readonly deadLetterQueue: sqs.Queue;
+
+  /**
+   * The trail created.
+   * @default - undefined when an existing trail is used
+   */
+  public readonly trail?: cloudtrail.Trail;
+
+  /** Every rule, in order: CRITICAL, DENIED, TAMPERING. */
+  public readonly rules: events.Rule[];
+
+  /** What each rule matches (same order as `rules`). */
+  public readonly ruleInfo: AlarmRuleInfo[];
+
+  /** Catalog actions watched. */
+  public readonly actionsWatched: number;
+
+  /** Catalog actions whose events the patterns match. */
+  public readonly actionsCovered: number;
+
+  /** Watched actions that have no CloudTrail event of their own name, so no pattern can match them. */
+  public readonly actionsWithoutEvent: string[];
+
+  /** Count of denied destructive calls (Sum per period), for dashboards. */
+  public readonly deniedMetric: cloudwatch.Metric;
+
+  /** Alarm on denied destructive calls. */
+  public readonly deniedAlarm: cloudwatch.Alarm;
+
+  /** Alarm on events that reached the dead-letter queue (an alert was not delivered). */
+  public readonly deliveryFailedAlarm: cloudwatch.Alarm;
+
+  /** Log group holding every denied destructive call. */
+  public readonly deniedLog: logs.LogGroup;
+
+  /**
+   * The kill switch.
+   * @default - undefined when not enabled
+   */
+  public readonly killSwitch?: KillSwitch;
+
+  /** Prefix of the names of the alarm's resources. */
+  public readonly namePrefix: string;
+
+  constructor(scope: Construct, id: string, props: DestructiveCallAlarmProps = {}) {
+    // ---- validate everything before any child exists ----
+    const path = futurePath(scope, id);
+    const emails = props.emails ?? [];
+    validateEmails(path, emails);
+    if (props.slack) validateSlack(path, props.slack.workspaceId, props.slack.channelId);
+    const retryAttempts = props.retryAttempts ?? 185;
+    const maxEventAge = props.maxEventAge ?? Duration.hours(24);
+    validateRetry(path, retryAttempts, maxEventAge);
+    const deniedThreshold = props.deniedAlarmThreshold ?? 1;
+    validateCount(path, 'deniedAlarmThreshold', deniedThreshold, 1, 1_000_000);
+    const deniedPeriod = props.deniedAlarmPeriod ?? Duration.minutes(5);
+    validatePeriod(path, 'deniedAlarmPeriod', deniedPeriod);
+    const ks = props.killSwitch;
+    if (ks?.deniedAttempts !== undefined) validateCount(path, 'killSwitch.deniedAttempts', ks.deniedAttempts, 1, 1_000_000);
+    if (ks?.deniedWindow !== undefined) {
+      if (ks.deniedAttempts === undefined) throw propError(path, 'killSwitch.deniedWindow is set without killSwitch.deniedAttempts. Set deniedAttempts too, or remove deniedWindow.');
+      validatePeriod(path, 'killSwitch.deniedWindow', ks.deniedWindow);
+    }
+    if (ks && ks.onCriticalEvent === false && ks.deniedAttempts === undefined) {
+      throw propError(path, 'killSwitch: onCriticalEvent is false and deniedAttempts is not set, so nothing would ever fire it. Set deniedAttempts, or leave onCriticalEvent at true.');
+    }
+    const extraTargets = props.extraTargets ?? [];
+    if (extraTargets.length > 3) {
+      throw propError(path, `extraTargets: ${extraTargets.length} targets given, but a rule holds at most 5 targets and the alarm uses 2. Give at most 3 (fan out through the topic instead).`);
+    }
+    if (props.existingTrailArn !== undefined && props.dataEventBuckets !== undefined) {
+      throw propError(path, 'dataEventBuckets is set with existingTrailArn: the construct does not change an existing trail. Add the S3 data event selectors to that trail, or remove existingTrailArn to create one.');
+    }
+    const trailName = props.existingTrailArn !== undefined ? trailNameOf(path, props.existingTrailArn) : undefined;
+    const agentPatterns = props.agentRoleArnPatterns;
+    if (agentPatterns !== undefined) {
+      if (agentPatterns.length === 0) throw propError(path, 'agentRoleArnPatterns: [] matches no role. Remove the prop to use AgentIdentity.AGENT_ROLE_ARN_PATTERN, or give at least one pattern.');
+      agentPatterns.forEach((p, i) => {
+        if (Token.isUnresolved(p) || !/^arn:(?:aws|aws-cn|aws-us-gov|\*):iam::(?:\d{12}|\*):role\/[\x21-\x7E]*$/.test(p)) {
+          throw propError(path, `agentRoleArnPatterns[${i}]: '${p}' is not an IAM role ARN pattern. Use a literal such as '${AgentIdentity.AGENT_ROLE_ARN_PATTERN}'.`);
+        }
+      });
+    }
+    const agentsOnly = (props.principalScope ?? PrincipalScope.AGENTS) === PrincipalScope.AGENTS;
+    const budget = props.patternBudget ?? PolicyBudget.EVENT_PATTERN;
+    const maxRules = props.maxRules ?? DEFAULT_MAX_RULES;
+    validateCount(path, 'maxRules', maxRules, 1, RULES_PER_BUS_QUOTA);
+    if (props.namePrefix !== undefined) validateNamePrefix(path, props.namePrefix);
+
+    const actions = watchedActions(props.categories, props.services);
+    if (actions.length === 0) {
+      throw propError(path, `categories/services: [${(props.categories ?? []).join(', ')}] / [${(props.services ?? []).join(', ')}] select no catalog action. Widen them.`);
+    }
+    const principal = principalDetail(agentsOnly, agentPatterns);
+    const critical = packPatterns(actions, { ...principal, errorCode: [{ exists: false }] }, budget);
+    const denied = packPatterns(actions, { ...principal, errorCode: [{ exists: true }] }, budget);
+
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.namePrefix = props.namePrefix ?? Names.uniqueResourceName(this, { maxLength: 40, separator: '-' }).replace(/[^A-Za-z0-9-]/g, '');
+    const name = (suffix: string) => `${this.namePrefix}-${suffix}`;
+    this.actionsWatched = actions.length;
+    this.actionsCovered = critical.actionsCovered;
+    this.actionsWithoutEvent = critical.actionsWithoutEvent;
+
+    // ---- key, topic, dead-letter queue ----
+    this.key = new kms.Key(this, 'Key', {
+      description: 'cdk-agent-guardrails destructive-call alarm: topic, dead-letter queue and trail',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowEventBridgeAndCloudWatchToUseTheKey',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com'), new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      resources: ['*'],
+    }));
+
+    this.topic = new sns.Topic(this, 'Resource', {
+      topicName: name('alerts'),
+      displayName: 'Agent guardrails alerts',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    for (const e of emails) this.topic.addSubscription(new subs.EmailSubscription(e));
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: name('dlq'),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the alarm targets and the kill switch; a dead-letter queue needs none of its own.',
+    });
+
+    // ---- trail ----
+    if (props.existingTrailArn === undefined) {
+      const bucket = new s3.Bucket(this, 'TrailBucket', {
+        versioned: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        enforceSSL: true,
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        removalPolicy: RemovalPolicy.RETAIN,
+        lifecycleRules: [{ id: 'noncurrent-versions', noncurrentVersionExpiration: Duration.days(365) }],
+      });
+      Validations.of(bucket).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason: 'The trail bucket holds CloudTrail logs, which already record every API call on it (the trail logs its own bucket\'s management events); server access logs would need another bucket.',
+      });
+      this.trail = new cloudtrail.Trail(this, 'Trail', {
+        trailName: name('trail'),
+        bucket,
+        encryptionKey: this.key,
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        enableFileValidation: true,
+        managementEvents: cloudtrail.ReadWriteType.ALL,
+      });
+      const buckets = props.dataEventBuckets ?? [];
+      if (buckets.length > 0) {
+        this.trail.addS3EventSelector(buckets.map(b => ({ bucket: b })), {
+          readWriteType: cloudtrail.ReadWriteType.WRITE_ONLY,
+          includeManagementEvents: false,
+        });
+      }
+    }
+
+    // ---- denied log and metric ----
+    this.deniedLog = new logs.LogGroup(this, 'DeniedLog', {
+      logGroupName: `/aws/events/${name('denied')}`,
+      retention: props.deniedLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new logs.ResourcePolicy(this, 'DeniedLogPolicy', {
+      policyStatements: [new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('events.amazonaws.com'), new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.deniedLog.logGroupArn],
+        conditions: { ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${this.namePrefix}-*` }) } },
+      })],
+    });
+    const metricName = `${this.namePrefix}-DeniedCalls`;
+    new logs.MetricFilter(this, 'DeniedMetricFilter', {
+      logGroup: this.deniedLog,
+      filterPattern: logs.FilterPattern.exists('$.detail.errorCode'),
+      metricNamespace: 'CdkAgentGuardrails',
+      metricName,
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    this.deniedMetric = new cloudwatch.Metric({
+      namespace: 'CdkAgentGuardrails',
+      metricName,
+      statistic: cloudwatch.Stats.SUM,
+      period: deniedPeriod,
+      label: 'Denied destructive calls',
+    });
+
+    // ---- kill switch ----
+    if (ks) {
+      this.killSwitch = new KillSwitch(this, 'KillSwitch', {
+        deadLetterQueue: this.deadLetterQueue,
+        alarmTopic: this.topic,
+        blockNewSessions: ks.blockNewSessions,
+        functionName: name('kill-switch'),
+      });
+    }
+
+    // ---- rules ----
+    const target = (message: events.RuleTargetInput) => new targets.SnsTopic(this.topic, {
+      message, deadLetterQueue: this.deadLetterQueue, retryAttempts, maxEventAge,
+    });
+    const killTarget = () => new targets.LambdaFunction(this.killSwitch!.function, {
+      deadLetterQueue: this.deadLetterQueue, retryAttempts, maxEventAge,
+    });
+    const logTarget = new DeniedLogTarget(this.deniedLog, this.deadLetterQueue, retryAttempts, maxEventAge);
+    const killOnCritical = ks !== undefined && ks.onCriticalEvent !== false;
+
+    this.rules = [];
+    this.ruleInfo = [];
+    const addRule = (severity: AlarmSeverity, index: number, pattern: events.EventPattern, info: Omit<AlarmRuleInfo, 'severity' | 'ruleName'>) => {
+      const ruleName = name(`${severity.toLowerCase()}-${String(index).padStart(2, '0')}`);
+      const rule = new events.Rule(this, `${severity.charAt(0)}${severity.slice(1).toLowerCase()}${index}`, {
+        ruleName,
+        description: `cdk-agent-guardrails ${severity}: ${info.actionCount > 0 ? `${info.actionCount} catalog actions` : 'calls on the alarm\'s own resources'} (${info.characters} characters)`,
+        eventPattern: pattern,
+      });
+      rule.addTarget(target(alertMessage(severity)));
+      if (severity === AlarmSeverity.DENIED) rule.addTarget(logTarget);
+      else if (killOnCritical) rule.addTarget(killTarget());
+      for (const t of extraTargets) rule.addTarget(t);
+      this.rules.push(rule);
+      this.ruleInfo.push({ severity, ruleName, ...info });
+    };
+    critical.patterns.forEach((p, i) => addRule(AlarmSeverity.CRITICAL, i, p.pattern, { characters: p.characters, actionCount: p.actionCount, eventSources: p.eventSources }));
+    denied.patterns.forEach((p, i) => addRule(AlarmSeverity.DENIED, i, p.pattern, { characters: p.characters, actionCount: p.actionCount, eventSources: p.eventSources }));
+
+    const branches: TamperBranch[] = [
+      { service: 'cloudtrail', fields: [['name', trailName ? trailMatchers(trailName) : trailMatchers(name('trail'))]] },
+      { service: 'events', fields: [['name', [{ prefix: `${this.namePrefix}-` }]], ['rule', [{ prefix: `${this.namePrefix}-` }]]] },
+      { service: 'sns', fields: [['topicArn', [{ wildcard: `arn:*:sns:*:*:${this.namePrefix}-*` }]], ['subscriptionArn', [{ wildcard: `arn:*:sns:*:*:${this.namePrefix}-*` }]]] },
+      { service: 'sqs', fields: [['queueUrl', [{ wildcard: `https://*/${name('dlq')}` }]]] },
+      { service: 'kms', fields: [['keyId', [this.key.keyId, this.key.keyArn]]] },
+      { service: 'logs', fields: [['logGroupName', [this.deniedLog.logGroupName]]] },
+      { service: 'cloudwatch', fields: [['alarmNames', [{ prefix: `${this.namePrefix}-` }]]] },
+    ];
+    if (this.killSwitch) {
+      branches.push({ service: 'lambda', fields: [['functionName', [name('kill-switch'), { wildcard: `arn:*:lambda:*:*:function:${name('kill-switch')}*` }]]] });
+    }
+    if (props.slack) {
+      branches.push({ service: 'chatbot', fields: [['chatConfigurationArn', [{ wildcard: `arn:*:chatbot::*:chat-configuration/slack-channel/${props.slack.configurationName ?? name('slack')}` }]]] });
+    }
+    const tampering = packAlternatives(tamperAlternatives(branches), principal, budget);
+    tampering.forEach((t, i) => addRule(AlarmSeverity.TAMPERING, i, { detailType: t.pattern['detail-type'], detail: t.pattern.detail }, {
+      characters: t.characters, actionCount: 0, eventSources: [...new Set<string>(collectSources(t.pattern.detail))].sort(),
+    }));
+
+    if (this.rules.length > maxRules) {
+      throw propError(this.node.path, `the patterns need ${this.rules.length} rules (${critical.patterns.length} critical, ${denied.patterns.length} denied, ${tampering.length} tampering), over maxRules ${maxRules}; the default event bus holds ${RULES_PER_BUS_QUOTA} rules by default. Narrow categories/services, raise maxRules (and the quota), or raise patternBudget.`);
+    }
+    Annotations.of(this).addInfo(`DestructiveCallAlarm: ${this.rules.length} rules on the default bus (${critical.patterns.length} critical, ${denied.patterns.length} denied, ${tampering.length} tampering) covering ${critical.actionsCovered} of ${actions.length} catalog actions; largest pattern ${Math.max(...this.ruleInfo.map(r => r.characters))} of ${budget.maxCharacters} characters.`);
+
+    // ---- alarms ----
+    const topicAction = new cw_actions.SnsAction(this.topic);
+    this.deniedAlarm = new cloudwatch.Alarm(this, 'DeniedAlarm', {
+      alarmName: name('denied-calls'),
+      alarmDescription: `Destructive calls were denied ${agentsOnly ? 'to agent roles' : ''}: the guardrails held, but someone should look at what the agent is trying.`,
+      metric: this.deniedMetric,
+      threshold: deniedThreshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.deniedAlarm.addAlarmAction(topicAction);
+
+    if (this.killSwitch && ks?.deniedAttempts !== undefined) {
+      const killAlarm = new cloudwatch.Alarm(this, 'KillSwitchAlarm', {
+        alarmName: name('kill-switch-denied'),
+        alarmDescription: `${ks.deniedAttempts} or more denied destructive calls: the kill switch revokes every agent role's sessions.`,
+        metric: this.deniedMetric.with({ period: ks.deniedWindow ?? Duration.minutes(5) }),
+        threshold: ks.deniedAttempts,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      killAlarm.addAlarmAction(this.killSwitch.alarmAction());
+      killAlarm.addAlarmAction(topicAction);
+    }
+
+    this.deliveryFailedAlarm = new cloudwatch.Alarm(this, 'DeliveryFailedAlarm', {
+      alarmName: name('delivery-failed'),
+      alarmDescription: 'An alert or kill-switch invocation could not be delivered and is in the dead-letter queue.',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.deliveryFailedAlarm.addAlarmAction(topicAction);
+
+    // ---- Slack ----
+    if (props.slack) {
+      new chatbot.SlackChannelConfiguration(this, 'Slack', {
+        slackChannelConfigurationName: props.slack.configurationName ?? name('slack'),
+        slackWorkspaceId: props.slack.workspaceId,
+        slackChannelId: props.slack.channelId,
+        notificationTopics: [this.topic],
+        // Notifications only: commands typed in the channel are denied everything.
+        guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSDenyAll')],
+        loggingLevel: chatbot.LoggingLevel.ERROR,
+      });
+    }
+
+    if (!agentsOnly) {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:alarm-everyone`, 'principalScope is EVERYONE: destructive calls by humans and pipelines (including CloudFormation deletes) raise alerts too, and the kill switch still only revokes agent roles.');
+    }
+  }
+}
+
+/** Rule target that writes the raw event to the denied log, with the dead-letter queue and retry policy. */
+class DeniedLogTarget implements events.IRuleTarget {
+  constructor(
+    private readonly logGroup: logs.ILogGroup,
+    private readonly queue: sqs.IQueue,
+    private readonly retryAttempts: number,
+    private readonly maxEventAge: Duration) {}
+
+  public bind(rule: events.IRule): events.RuleTargetConfig {
+    targets.addToDeadLetterQueueResourcePolicy(rule, this.queue);
+    return {
+      arn: Stack.of(this.logGroup).formatArn({
+        service: 'logs', resource: 'log-group', resourceName: this.logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+      deadLetterConfig: { arn: this.queue.queueArn },
+      retryPolicy: { maximumRetryAttempts: this.retryAttempts, maximumEventAgeInSeconds: this.maxEventAge.toSeconds() },
+      targetResource: this.logGroup,
+    };
+  }
+}
+
+function trailNameOf(path: string, arn: string): string | undefined {
+  if (Token.isUnresolved(arn)) return undefined;
+  const m = /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/([A-Za-z0-9._-]{3,128})$/.exec(arn);
+  if (!m) {
+    throw propError(path, `existingTrailArn: '${arn}' is not a CloudTrail trail ARN. Use 'arn:aws:cloudtrail:<region>:<account>:trail/<name>'.`);
+  }
+  return m[1];
+}
+
+function trailMatchers(trailName: string): unknown[] {
+  return [trailName, { wildcard: `arn:*:cloudtrail:*:*:trail/${trailName}` }];
+}
+
+function collectSources(detail: any): string[] {
+  if (Array.isArray(detail.$or)) return detail.$or.flatMap((a: any) => a.eventSource ?? []);
+  return detail.eventSource ?? [];
+}
