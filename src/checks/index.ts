@@ -1,2 +1,2 @@
-// Layer exports are added here as constructs land.
-export {};
+export * from './guardrail-finding';
+export * from './agent-guardrails-checks';
