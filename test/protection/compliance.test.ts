@@ -9,7 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ProtectedBucket, ProtectedDatabase, ProtectedDatabaseCluster, ProtectedInstance, ProtectedTable } from '../../src';
+import { ProtectedBucket, ProtectedDatabase, ProtectedDatabaseCluster, ProtectedInstance, ProtectedTable } from '../../src/protection';
 
 interface Violation {
   readonly ruleName: string;

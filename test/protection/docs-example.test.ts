@@ -6,7 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { ProtectedBucket, ProtectedDatabase, ProtectedInstance, ProtectedTable, Protection } from '../../src';
+import { ProtectedBucket, ProtectedDatabase, ProtectedInstance, ProtectedTable, Protection } from '../../src/protection';
 
 // --- snippet start
 /** Production data the agent may read and build around, but cannot destroy. */

@@ -2,7 +2,8 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AgentIdentity, ProtectedBucket } from '../../src';
+import { AgentIdentity } from '../../src/identity';
+import { ProtectedBucket } from '../../src/protection';
 
 function newStack() {
   return new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });

@@ -2,7 +2,8 @@ import { App, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { AgentIdentity, ProtectedDatabase, ProtectedDatabaseCluster } from '../../src';
+import { AgentIdentity } from '../../src/identity';
+import { ProtectedDatabase, ProtectedDatabaseCluster } from '../../src/protection';
 
 const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
 const clusterEngine = rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 });

@@ -1,7 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { AgentIdentity, ProtectedInstance, ProtectedInstanceProps } from '../../src';
+import { AgentIdentity } from '../../src/identity';
+import { ProtectedInstance, ProtectedInstanceProps } from '../../src/protection';
 
 function setup() {
   const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });

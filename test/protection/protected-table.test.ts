@@ -1,7 +1,8 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { AgentIdentity, ProtectedTable, ProtectedTableProps } from '../../src';
+import { AgentIdentity } from '../../src/identity';
+import { ProtectedTable, ProtectedTableProps } from '../../src/protection';
 
 const partitionKey = { name: 'pk', type: dynamodb.AttributeType.STRING };
 const newStack = () => new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });

@@ -16,7 +16,8 @@ import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { AgentIdentity, Protection, ProtectionOptions } from '../../src';
+import { AgentIdentity } from '../../src/identity';
+import { Protection, ProtectionOptions } from '../../src/protection';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const BACKUP_TAG = { Key: AgentIdentity.BACKUP_TAG_KEY, Value: AgentIdentity.BACKUP_TAG_VALUE };

@@ -15,7 +15,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Protection } from '../../src';
+import { Protection } from '../../src/protection';
 
 /**
  * The stateful types of the issue, listed here independently of the aspect's own table, so a
