@@ -6,6 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AgentGuardrailsChecks, FindingStatus, GuardrailFinding } from '../../src/checks';
 
 /** A fresh output directory for one app. */
 export function outdir(): string {
@@ -37,4 +38,20 @@ export function buildUnguardedApp(app: App = newApp()): App {
   });
   new s3.Bucket(stack, 'Bucket');
   return app;
+}
+
+/** Findings of every rule over an app, optionally of one rule only. */
+export function findingsOf(app: App, ruleId?: string): GuardrailFinding[] {
+  const all = new AgentGuardrailsChecks().findings(app);
+  return ruleId ? all.filter(f => f.ruleId === ruleId) : all;
+}
+
+/** Open findings of one rule, as "logicalId" strings. */
+export function openOn(app: App, ruleId: string): string[] {
+  return findingsOf(app, ruleId).filter(f => f.status !== FindingStatus.ACKNOWLEDGED).map(f => f.logicalId);
+}
+
+/** A stack with a fixed environment. */
+export function newStack(app: App = newApp(), id = 'Stack'): Stack {
+  return new Stack(app, id, { env: { account: '123456789012', region: 'us-east-1' } });
 }
