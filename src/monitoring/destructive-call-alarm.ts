@@ -439,7 +439,6 @@ export class DestructiveCallAlarm extends Construct {
       metricName,
       statistic: cloudwatch.Stats.SUM,
       period: deniedPeriod,
-      label: 'Denied destructive calls',
     });
 
     // ---- kill switch ----

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -143,6 +143,20 @@ export class KillSwitch extends Construct {
       },
     });
     this.function = fn;
+    Validations.of(role).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:role${rolePath}*]`,
+        reason: 'The kill switch must reach every agent role, which are recognised by their IAM path; the wildcard is limited to that path in this account and to iam:GetRolePolicy/iam:PutRolePolicy.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'iam:ListRoles has no resource type in the Service Authorization Reference, so it can only be granted on "*"; the function passes PathPrefix to list agent roles only.',
+      },
+    );
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'The runtime is fixed by the project bundling configuration (.projenrc.ts lambdaOptions, nodejs22.x, a supported LTS runtime); it moves with the library, not per stack.',
+    });
 
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmDescription: 'The guardrails kill switch failed: agent sessions may not have been revoked. Check its logs and dead-letter queue.',
