@@ -1,4 +1,4 @@
-import { Names, Stack } from 'aws-cdk-lib';
+import { Names } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
@@ -8,8 +8,8 @@ import {
 } from './private/org-policies';
 import { ActionCatalog } from '../catalog/action-catalog';
 import { AgentIdentity } from '../identity/agent-identity';
-import { ephemeralDenyCondition, mergeConditions, tagForgeryActions, tagForgeryCondition } from '../policy/private/agent-statements';
 import { PolicyBudget } from '../policy/policy-budget';
+import { ephemeralDenyCondition, mergeConditions, tagForgeryActions, tagForgeryCondition } from '../policy/private/agent-statements';
 
 /**
  * Properties of an `AgentRcp`.
@@ -133,7 +133,7 @@ export class AgentRcp extends Construct {
       name: `${prefix}-${i + 1}`,
       type: 'RESOURCE_CONTROL_POLICY',
       description: `cdk-agent-guardrails AgentRcp ${i + 1}/${pack.documents.length}: denies agent principals destructive catalog actions on resources of ${services.length} services`,
-      content: Stack.of(this).toJsonString(d.json),
+      content: d.json,
       targetIds: props.targetIds,
     }));
   }

@@ -1,4 +1,4 @@
-import { Annotations, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, Names } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
@@ -8,8 +8,8 @@ import {
   rejectAgentBreakGlass, splitActions, validateCount, validatePrincipalPatterns, validateTargetIds,
 } from './private/org-policies';
 import { AgentIdentity } from '../identity/agent-identity';
-import { ephemeralDenyCondition, mergeConditions, tagForgeryActions, tagForgeryDenyStatements } from '../policy/private/agent-statements';
 import { PolicyBudget } from '../policy/policy-budget';
+import { ephemeralDenyCondition, mergeConditions, tagForgeryActions, tagForgeryDenyStatements } from '../policy/private/agent-statements';
 
 /**
  * Properties of an `AgentScp`.
@@ -258,7 +258,7 @@ export class AgentScp extends Construct {
       name: `${prefix}-${i + 1}`,
       type: 'SERVICE_CONTROL_POLICY',
       description: `cdk-agent-guardrails AgentScp ${i + 1}/${pack.documents.length}: ${i === 0 ? 'guards the guardrails; ' : ''}denies destructive catalog actions to ${scopeMode === AgentPolicyScope.ALL_PRINCIPALS ? 'all but break-glass principals' : 'agent principals'}`,
-      content: Stack.of(this).toJsonString(d.json),
+      content: d.json,
       targetIds: props.targetIds,
     }));
   }

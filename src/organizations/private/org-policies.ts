@@ -204,7 +204,9 @@ export function packGroups(construct: string, fixed: iam.PolicyStatement[], grou
 }
 
 /** Throws with the figures when the documents and the policies already attached exceed the per-target quota. */
-export function checkCount(construct: string, kind: string, pack: OrgPack, budget: PolicyBudget, existing: number, max: number, defaultPolicy: string): void {
+export function checkCount(
+  construct: string, kind: string, pack: OrgPack, budget: PolicyBudget, existing: number, max: number, defaultPolicy: string,
+): void {
   if (pack.documents.length + existing <= max) return;
   const sizes = pack.documents.map(d => d.characters.toLocaleString('en-US')).join(' + ');
   throw new Error(`${construct}: ${pack.documents.length} ${kind} documents (${sizes} characters, ${budget.name} budget ${budget.maxCharacters.toLocaleString('en-US')}) `
