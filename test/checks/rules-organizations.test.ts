@@ -34,8 +34,9 @@ describe('AG-ORG1 organization policy over its size limit', () => {
     const stack = newStack(app);
     policy(stack, 'Big', 'RESOURCE_CONTROL_POLICY', 5_121);
     // CloudFormation also accepts the content as a JSON string: its whitespace counts.
-    const spaced = policy(stack, 'Spaced', 'RESOURCE_CONTROL_POLICY', 5_000, ['ou-x']);
-    spaced.addPropertyOverride('Content', JSON.stringify(doc(5_000), undefined, 4));
+    const spaced = policy(stack, 'Spaced', 'RESOURCE_CONTROL_POLICY', 5_050, ['ou-x']);
+    spaced.addPropertyOverride('Content', JSON.stringify(doc(5_050), undefined, 4));
+    expect(JSON.stringify(doc(5_050), undefined, 4).length).toBeGreaterThan(5_120);
     policy(stack, 'Compact', 'RESOURCE_CONTROL_POLICY', 5_000, ['ou-y']).addPropertyOverride('Content', JSON.stringify(doc(5_000)));
     expect(openOn(app, 'AG-ORG1').sort()).toEqual(['Big', 'Spaced']);
   });
