@@ -26,6 +26,7 @@ import {
 import { ActionCategory } from '../catalog/action-category';
 import { AgentIdentity } from '../identity/agent-identity';
 import { PolicyBudget } from '../policy/policy-budget';
+import { PackedEventPattern } from '../policy/policy-packer';
 
 /** Whose calls raise an alert. */
 export enum PrincipalScope {
@@ -477,8 +478,9 @@ export class DestructiveCallAlarm extends Construct {
       this.rules.push(rule);
       this.ruleInfo.push({ severity, ruleName, ...info });
     };
-    critical.patterns.forEach((p, i) => addRule(AlarmSeverity.CRITICAL, i, p.pattern, { characters: p.characters, actionCount: p.actionCount, eventSources: p.eventSources }));
-    denied.patterns.forEach((p, i) => addRule(AlarmSeverity.DENIED, i, p.pattern, { characters: p.characters, actionCount: p.actionCount, eventSources: p.eventSources }));
+    const info = (p: PackedEventPattern) => ({ characters: p.characters, actionCount: p.actionCount, eventSources: p.eventSources });
+    critical.patterns.forEach((p, i) => addRule(AlarmSeverity.CRITICAL, i, p.pattern, info(p)));
+    denied.patterns.forEach((p, i) => addRule(AlarmSeverity.DENIED, i, p.pattern, info(p)));
 
     const branches: TamperBranch[] = [
       { service: 'cloudtrail', fields: [['name', trailName ? trailMatchers(trailName) : trailMatchers(name('trail'))]] },

@@ -98,7 +98,8 @@ export class DestructiveCallForwarder extends Construct {
     const maxEventAge = props.maxEventAge ?? Duration.hours(24);
     validateRetry(path, retryAttempts, maxEventAge);
     const agentsOnly = (props.principalScope ?? PrincipalScope.AGENTS) === PrincipalScope.AGENTS;
-    const packed = packPatterns(watchedActions(props.categories, props.services), principalDetail(agentsOnly, props.agentRoleArnPatterns), props.patternBudget);
+    const actions = watchedActions(props.categories, props.services);
+    const packed = packPatterns(actions, principalDetail(agentsOnly, props.agentRoleArnPatterns), props.patternBudget);
     validateCount(path, 'rules needed', packed.patterns.length, 1, RULES_PER_BUS_QUOTA);
 
     super(scope, id);

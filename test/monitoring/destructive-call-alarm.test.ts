@@ -5,8 +5,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AgentIdentity } from '../../src/identity';
-import { resolveTemplate } from '../harness';
 import { DestructiveCallAlarm, DestructiveCallAlarmProps, KillSwitch, PrincipalScope } from '../../src/monitoring';
+import { resolveTemplate } from '../harness';
 
 function build(props: DestructiveCallAlarmProps = {}, extra?: (s: Stack) => Partial<DestructiveCallAlarmProps>) {
   const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
@@ -106,7 +106,9 @@ describe('rules and targets', () => {
     for (const x of critical) {
       expect(x.Properties.EventPattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
       expect(x.Properties.EventPattern.detail.errorCode).toEqual([{ exists: false }]);
-      expect(x.Properties.EventPattern.detail.userIdentity).toEqual({ sessionContext: { sessionIssuer: { arn: [{ wildcard: AgentIdentity.AGENT_ROLE_ARN_PATTERN }] } } });
+      expect(x.Properties.EventPattern.detail.userIdentity).toEqual({
+        sessionContext: { sessionIssuer: { arn: [{ wildcard: AgentIdentity.AGENT_ROLE_ARN_PATTERN }] } },
+      });
       expect(x.Properties.Targets.map((tg: any) => tg.Id)).toEqual(['Target0', 'Target1']);
       expect(JSON.stringify(x.Properties.EventPattern).length).toBeLessThanOrEqual(2048);
     }
@@ -148,7 +150,10 @@ describe('rules and targets', () => {
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: Match.stringLikeRegexp('-denied-calls$'),
-      Namespace: 'CdkAgentGuardrails', Statistic: 'Sum', Period: 300, Threshold: 1,
+      Namespace: 'CdkAgentGuardrails',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarm') }],
     });
@@ -191,7 +196,9 @@ describe('kill switch', () => {
   test('its errors are alarmed; N denied attempts within the window fire it through a CloudWatch alarm', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1 });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: Match.stringLikeRegexp('-kill-switch-denied$'), Threshold: 5, Period: 600,
+      AlarmName: Match.stringLikeRegexp('-kill-switch-denied$'),
+      Threshold: 5,
+      Period: 600,
       AlarmActions: Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^AlarmKillSwitch'), 'Arn'] }]),
     });
   });
@@ -204,7 +211,8 @@ describe('Slack and extra targets', () => {
   test('Chatbot channel on the topic, notifications only (AWSDenyAll guardrail)', () => {
     const { t } = build({ slack: { workspaceId: 'T07ABCDE12', channelId: 'C07ABCDE12' } });
     t.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
-      SlackWorkspaceId: 'T07ABCDE12', SlackChannelId: 'C07ABCDE12',
+      SlackWorkspaceId: 'T07ABCDE12',
+      SlackChannelId: 'C07ABCDE12',
       SnsTopicArns: [{ Ref: Match.stringLikeRegexp('^Alarm') }],
       GuardrailPolicies: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AWSDenyAll']] }],
     });
@@ -279,8 +287,13 @@ describe('bad input throws before anything is created', () => {
   });
   test('valid values pass', () => {
     expect(() => build({
-      emails: ['on.call+agents@example.co.uk'], slack: { workspaceId: 'T07ABCDE12', channelId: 'G07ABCDE12' },
-      deniedAlarmThreshold: 3, deniedAlarmPeriod: Duration.days(1), retryAttempts: 1, maxEventAge: Duration.minutes(1), namePrefix: 'agent-alarm',
+      emails: ['on.call+agents@example.co.uk'],
+      slack: { workspaceId: 'T07ABCDE12', channelId: 'G07ABCDE12' },
+      deniedAlarmThreshold: 3,
+      deniedAlarmPeriod: Duration.days(1),
+      retryAttempts: 1,
+      maxEventAge: Duration.minutes(1),
+      namePrefix: 'agent-alarm',
     })).not.toThrow();
   });
 });

@@ -43,7 +43,8 @@ describe('DestructiveCallForwarder', () => {
     expect(statements.length).toBeGreaterThan(0);
     for (const st of statements) {
       expect(st).toEqual({
-        Action: 'events:PutEvents', Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Effect: 'Allow',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111111111111:event-bus/default']] },
       });
     }

@@ -41,5 +41,5 @@ test.each([
 });
 
 test('an unknown operator throws instead of passing', () => {
-  expect(() => matchesPattern({ detail: { eventName: [{ 'cidr': '10.0.0.0/8' }] } }, event)).toThrow(/unsupported operator/);
+  expect(() => matchesPattern({ detail: { eventName: [{ cidr: '10.0.0.0/8' }] } }, event)).toThrow(/unsupported operator/);
 });

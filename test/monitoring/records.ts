@@ -135,11 +135,13 @@ export const s3DeleteObject = (c: Caller, denied = false) => apiCall(c, 's3.amaz
   dataEvent: true,
   requestParameters: { 'bucketName': 'prod', 'Host': 'prod.s3.us-east-1.amazonaws.com', 'key': 'data/2026/11/orders.parquet', 'x-id': 'DeleteObject' },
   resources: [{ type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::prod/data/2026/11/orders.parquet' }, { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::prod' }],
-  errorCode: denied ? 'AccessDenied' : undefined, errorMessage: denied ? 'Access Denied' : undefined,
+  errorCode: denied ? 'AccessDenied' : undefined,
+  errorMessage: denied ? 'Access Denied' : undefined,
 });
 export const s3DeleteBucket = (c: Caller, denied = false) => apiCall(c, 's3.amazonaws.com', 'DeleteBucket', {
   requestParameters: { bucketName: 'prod', Host: 's3.us-east-1.amazonaws.com' },
-  errorCode: denied ? 'AccessDenied' : undefined, errorMessage: denied ? 'Access Denied' : undefined,
+  errorCode: denied ? 'AccessDenied' : undefined,
+  errorMessage: denied ? 'Access Denied' : undefined,
 });
 export const s3GetObject = (c: Caller) => apiCall(c, 's3.amazonaws.com', 'GetObject', { dataEvent: true, readOnly: true, requestParameters: { bucketName: 'prod', key: 'a' } });
 export const cfnDeleteStack = (c: Caller, denied = false) => apiCall(c, 'cloudformation.amazonaws.com', 'DeleteStack', {

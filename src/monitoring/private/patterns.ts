@@ -75,7 +75,11 @@ export function tamperAlternatives(branches: TamperBranch[]): Array<Record<strin
 }
 
 /** Packs `$or` alternatives into as few patterns as fit the budget. */
-export function packAlternatives(alternatives: Array<Record<string, unknown>>, extra: Record<string, unknown>, budget: PolicyBudget): Array<{ pattern: any; characters: number }> {
+export function packAlternatives(
+  alternatives: Array<Record<string, unknown>>,
+  extra: Record<string, unknown>,
+  budget: PolicyBudget,
+): Array<{ pattern: any; characters: number }> {
   const render = (alts: Array<Record<string, unknown>>): any => ({
     'detail-type': [API_CALL_DETAIL_TYPE],
     'detail': alts.length === 1 ? { ...extra, ...alts[0] } : { ...extra, $or: alts },
