@@ -158,7 +158,8 @@ test('4. tampering: denied to an agent and to an ordinary admin, allowed to brea
     { action: 'events:RemoveTargets', resource: `arn:aws:events:${REGION}:${ACCOUNT}:rule/guardrails-destructive-calls` },
     { action: 'backup:DeleteBackupVaultLockConfiguration', resource: `arn:aws:backup:${REGION}:${ACCOUNT}:backup-vault:guarded` },
   ];
-  const run = async (principal: Principal) => Promise.all(attempts.map(t => simulate(FULL, { action: t.action, resource: t.resource, principal, context: t.context })));
+  const run = async (principal: Principal) => Promise.all(attempts.map(t =>
+    simulate(FULL, { action: t.action, resource: t.resource, principal, context: t.context })));
   const agent = await run(P.agent);
   const admin = await run(P.admin);
   const breakGlass = await run(P.breakGlass);
