@@ -7,7 +7,7 @@ import { IConstruct } from 'constructs';
 import { PolicyBudget } from '../policy';
 import { FindingSeverity, FindingStatus, GuardrailFinding, GuardrailRuleInfo } from './guardrail-finding';
 import { AppModel, AssemblyLoader } from './private/assembly';
-import { EngineOptions, PLUGIN_NAME, RuleEngine } from './private/engine';
+import { EngineOptions, MARKER_FILE, PLUGIN_NAME, RuleEngine } from './private/engine';
 import { allRules } from './rules';
 
 /** Shortest reason an acknowledgement may give, whatever `minimumReasonLength` says. */
@@ -133,7 +133,19 @@ export class AgentGuardrailsChecks implements IPolicyValidationPlugin {
     const kept = model.stacks.filter(s => wanted.has(path.resolve(s.templatePath)));
     const names = new Set(kept.map(s => s.name));
     const stacks = model.stacks.filter(s => names.has(s.name) || (s.nested && [...names].some(n => s.name.startsWith(n + '/'))));
-    return this.toReport(this.run({ ...model, stacks }));
+    const findings = this.run({ ...model, stacks });
+    // Records that the checks ran at synth, for `cdk-agent-guardrails report` (a clean plugin
+    // does not appear in validation-report.json).
+    fs.writeFileSync(path.join(directory, MARKER_FILE), JSON.stringify({
+      plugin: this.name,
+      version: this.version,
+      rules: this.ruleIds,
+      stacks: stacks.map(s => s.name),
+      open: findings.filter(f => f.status !== FindingStatus.ACKNOWLEDGED).length,
+      acknowledged: findings.filter(f => f.status === FindingStatus.ACKNOWLEDGED)
+        .map(f => ({ ruleId: f.ruleId, at: f.acknowledgedAt, reason: f.acknowledgementReason, resource: f.constructPath })),
+    }, undefined, 2));
+    return this.toReport(findings);
   }
 
   /**

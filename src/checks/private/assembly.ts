@@ -48,7 +48,7 @@ export interface AppModel {
   readonly directory: string;
   readonly stacks: StackModel[];
   readonly acknowledgements: RecordedAcknowledgement[];
-  /** Plugin names found in `validation-report.json` (validation plugins that ran at synth). */
+  /** Validation plugins that ran at synth: those in `validation-report.json`, plus AgentGuardrails when its marker file is there. */
   readonly pluginsRun: string[];
 }
 
@@ -73,7 +73,7 @@ function envOf(artifact: ManifestArtifact, stackName: string): ResolveEnv {
   return { ...DEFAULT_ENV, account, region, partition, stackName };
 }
 
-/** Parses a stack name of the form the ACK ID takes: strips the namespace. */
+/** The rule ID of a recorded acknowledgement ID: strips the namespace (`AgentGuardrails::AG-RES1` -> `AG-RES1`). */
 export function ruleIdOf(recordedId: string): string {
   const i = recordedId.lastIndexOf('::');
   return i >= 0 ? recordedId.slice(i + 2) : recordedId;
@@ -103,6 +103,7 @@ export class AssemblyLoader {
         pluginsRun = [];
       }
     }
+    if (fs.existsSync(path.join(directory, 'agent-guardrails-checks.json'))) pluginsRun.push('AgentGuardrails');
     return { directory: path.resolve(directory), stacks, acknowledgements, pluginsRun };
   }
 

@@ -6,6 +6,9 @@ import { AppModel, RecordedAcknowledgement, namespaceOf } from './assembly';
 /** The plugin's name, which is also the namespace of its rule IDs in `Validations.acknowledge()`. */
 export const PLUGIN_NAME = 'AgentGuardrails';
 
+/** File the plugin writes into the cloud assembly when it runs at synth. */
+export const MARKER_FILE = 'agent-guardrails-checks.json';
+
 /** Namespaces an acknowledgement of a guardrail rule may use: the plugin's, or none (bare ID). */
 const ACK_NAMESPACES = new Set([PLUGIN_NAME, 'Annotation', 'annotation']);
 

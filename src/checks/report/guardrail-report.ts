@@ -117,7 +117,7 @@ export class GuardrailReport {
   public readonly passed: boolean;
   /** Process exit code for the report command: 0 when `passed`, else 1. */
   public readonly exitCode: number;
-  /** Whether the AgentGuardrailsChecks plugin ran during synthesis (per `validation-report.json`). */
+  /** Whether the AgentGuardrailsChecks plugin ran during synthesis (it leaves `agent-guardrails-checks.json` in the assembly). */
   public readonly pluginRanAtSynth: boolean;
 
   private constructor(model: AppModel, findings: GuardrailFinding[], options: GuardrailReportOptions) {
@@ -215,7 +215,7 @@ export class GuardrailReport {
         const acks = this.findings.filter(f => f.stack === stack.name && f.status !== FindingStatus.OPEN);
         const rules = AgentGuardrailsChecks.rules().length;
         const guarded = [`${rules} rules run over this stack's template by this report`];
-        if (this.pluginRanAtSynth) guarded.push(`${PLUGIN_NAME} plugin ran at synth (validation-report.json)`);
+        if (this.pluginRanAtSynth) guarded.push(`${PLUGIN_NAME} plugin ran at synth (agent-guardrails-checks.json)`);
         return {
           layer, status: this.pluginRanAtSynth ? LayerStatus.GUARDED : LayerStatus.ABSENT, required: false,
           why: this.pluginRanAtSynth ? 'the plugin is registered: synth fails on open findings' : 'optional: register AgentGuardrailsChecks with Validations.of(app).addPlugins() to fail synth too',
