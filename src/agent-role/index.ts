@@ -1,2 +1,2 @@
-// Layer exports are added here as constructs land.
-export {};
+export * from './agent-access';
+export * from './agent-role';
