@@ -108,7 +108,7 @@ test('2. non-agent principal: 0 extra denials over the whole catalog (guard stat
   expect(errors).toEqual([]);
   expect(denied).toEqual([]);
   // The guard statements alone deny an ordinary admin only guard actions, never anything else.
-  const guardActions = [...new Set(guardsOnly(SCPS).flatMap(d => (d.Statement as any[]).flatMap(s => [].concat(s.Action))))];
+  const guardActions: string[] = [...new Set(guardsOnly(SCPS).flatMap(d => (d.Statement as any[]).flatMap(s => [].concat(s.Action) as string[])))];
   const guardDecisions = await sweep({ identity: [ADMINISTRATOR_ACCESS], scps: guardsOnly(SCPS) }, SWEPT, { principal: P.admin });
   const guardDenied = tally(guardDecisions).denied;
   expect(guardDenied.filter(a => !guardActions.includes(a))).toEqual([]);
