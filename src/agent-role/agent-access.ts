@@ -30,13 +30,7 @@ export interface AgentAccessConfig {
   readonly boundaryStatements: iam.PolicyStatement[];
 }
 
-/**
- * Service prefixes of account, identity and organization administration: an agent with
- * developer access has none of their write actions (IAM reads stay allowed).
- *
- * Checked against the action catalog by the tests.
- */
-export const ADMINISTRATION_SERVICES: readonly string[] = [
+const ADMINISTRATION: readonly string[] = [
   'iam', 'organizations', 'account', 'sso', 'sso-directory', 'identitystore', 'identity-sync',
   'controltower', 'billing', 'aws-portal', 'payments', 'tax', 'invoicing', 'purchase-orders',
   'consolidatedbilling', 'billingconductor', 'ram',
@@ -62,6 +56,12 @@ const IAM_READS = [
  * });
  */
 export abstract class AgentAccess {
+  /**
+   * Service prefixes of account, identity, organization and billing administration: an
+   * agent with developer access has none of their actions but IAM reads.
+   */
+  public static readonly ADMINISTRATION_SERVICES: string[] = [...ADMINISTRATION];
+
   /**
    * Read-only: the AWS managed `ReadOnlyAccess` policy.
    * @see https://docs.aws.amazon.com/aws-managed-policy/latest/reference/ReadOnlyAccess.html
@@ -121,7 +121,7 @@ function developerStatements(prefix = ''): iam.PolicyStatement[] {
     new iam.PolicyStatement({
       sid: `${prefix}AllowDeveloper`,
       effect: iam.Effect.ALLOW,
-      notActions: ADMINISTRATION_SERVICES.map(s => `${s}:*`),
+      notActions: ADMINISTRATION.map(s => `${s}:*`),
       resources: ['*'],
     }),
     new iam.PolicyStatement({

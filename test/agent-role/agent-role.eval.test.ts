@@ -7,7 +7,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AgentRole, AgentRoleProps, ADMINISTRATION_SERVICES } from '../../src/agent-role';
+import { AgentAccess, AgentRole, AgentRoleProps } from '../../src/agent-role';
 import { ActionCatalog, ActionCategory } from '../../src/catalog';
 import { AgentIdentity } from '../../src/identity';
 import { ACCOUNT, ADMINISTRATOR_ACCESS, Decision, PolicySet, Principal, REGION, resolveTemplate, rolePolicies, simulate, simulateMany, sweep, tally } from '../harness';
@@ -90,7 +90,7 @@ describe('AgentRole evaluated (developer access, defaults)', () => {
   });
 
   test('2. reads and ordinary create/update actions stay allowed', async () => {
-    const admin = new Set(ADMINISTRATION_SERVICES.filter(s => s !== 'iam'));
+    const admin = new Set(AgentAccess.ADMINISTRATION_SERVICES.filter(s => s !== 'iam'));
     const allReads = ActionCatalog.allActions().filter(a => {
       const info = ActionCatalog.describe(a);
       return (info.accessLevel === 'Read' || info.accessLevel === 'List') && !admin.has(info.service) && info.categories.length === 0;
@@ -223,7 +223,7 @@ describe('AgentRole evaluated with the ephemeral exception and passable roles', 
 
   test('5. exemptable deletes are allowed on resources tagged ephemeral; the others never', async () => {
     const curated = new Set(ActionCatalog.actions({ categories: [ActionCategory.WEAKEN, ActionCategory.EXPOSE, ActionCategory.ESCALATE] }));
-    const admin = new Set(ADMINISTRATION_SERVICES);
+    const admin = new Set(AgentAccess.ADMINISTRATION_SERVICES);
     const destroy = ActionCatalog.actions({ categories: [ActionCategory.DESTROY] }).filter(a => !curated.has(a));
     const exemptable = destroy.filter(a => ActionCatalog.describe(a).supportsResourceTag);
     // Actions without aws:ResourceTag never receive the key from AWS, so the deny's

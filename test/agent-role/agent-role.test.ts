@@ -6,7 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AgentAccess, AgentRole, AgentRoleProps, ADMINISTRATION_SERVICES } from '../../src/agent-role';
+import { AgentAccess, AgentRole, AgentRoleProps } from '../../src/agent-role';
 import { ActionCatalog } from '../../src/catalog';
 import { AgentIdentity } from '../../src/identity';
 import { PolicyPacker } from '../../src/policy';
@@ -223,7 +223,7 @@ describe('AgentRole template', () => {
   });
 
   test('administration service prefixes are catalog services', () => {
-    for (const svc of ADMINISTRATION_SERVICES) expect(ActionCatalog.services()).toContain(svc);
+    for (const svc of AgentAccess.ADMINISTRATION_SERVICES) expect(ActionCatalog.services()).toContain(svc);
   });
 });
 
