@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AgentGuardrailsChecks, FindingStatus, GuardrailLayer } from '../../src/checks';
 import { buildUnguardedApp, findingsOf, newApp, newStack } from './apps';
+import { AgentGuardrailsChecks, FindingStatus, GuardrailLayer } from '../../src/checks';
 
 const LONG_REASON = 'Scratch bucket for build artifacts; rebuilt from CI on demand.';
 

@@ -1,8 +1,8 @@
 import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { GuardrailBackup } from '../../src/backup';
 import { findingsOf, newApp, newStack, openOn } from './apps';
+import { GuardrailBackup } from '../../src/backup';
 
 function table(stack: Stack, id: string): dynamodb.Table {
   return new dynamodb.Table(stack, id, {

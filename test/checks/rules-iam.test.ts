@@ -1,8 +1,8 @@
 import { Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { findingsOf, newApp, newStack, openOn } from './apps';
 import { AgentRole } from '../../src/agent-role';
 import { FindingStatus } from '../../src/checks';
-import { findingsOf, newApp, newStack, openOn } from './apps';
 
 const DENY_DESTROY = {
   Version: '2012-10-17',

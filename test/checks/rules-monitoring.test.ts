@@ -6,8 +6,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
-import { DestructiveCallAlarm } from '../../src/monitoring';
 import { findingsOf, newApp, newStack, openOn } from './apps';
+import { DestructiveCallAlarm } from '../../src/monitoring';
 
 const AGENT_ISSUER = { detail: { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ wildcard: 'arn:aws:iam::*:role/guardrails-agent/*' }] } } } } };
 

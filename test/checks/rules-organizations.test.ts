@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
+import { findingsOf, newApp, newStack, openOn } from './apps';
 import { AgentGuardrailsChecks, FindingStatus } from '../../src/checks';
 import { AgentRcp, AgentScp } from '../../src/organizations';
 import { PolicyBudget } from '../../src/policy';
-import { findingsOf, newApp, newStack, openOn } from './apps';
 
 /** A policy document of exactly `size` characters of minified JSON. */
 function doc(size: number): object {

@@ -3,9 +3,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { findingsOf, newApp, newStack, openOn } from './apps';
 import { AgentGuardrailsChecks, FindingSeverity } from '../../src/checks';
 import { Protection, ProtectedTable } from '../../src/protection';
-import { findingsOf, newApp, newStack, openOn } from './apps';
 
 function cfnDb(stack: Stack, id: string, props: Partial<rds.CfnDBInstanceProps> = {}): rds.CfnDBInstance {
   return new rds.CfnDBInstance(stack, id, { engine: 'postgres', dbInstanceClass: 'db.t3.micro', allocatedStorage: '20', ...props });

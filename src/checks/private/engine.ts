@@ -1,7 +1,7 @@
 import { FindingStatus, GuardrailFinding } from '../guardrail-finding';
 import { allRules } from '../rules';
-import { GuardrailRule, RuleContext, RuleOptions } from '../rules/rule';
 import { AppModel, RecordedAcknowledgement, namespaceOf } from './assembly';
+import { GuardrailRule, RuleContext, RuleOptions } from '../rules/rule';
 
 /** The plugin's name, which is also the namespace of its rule IDs in `Validations.acknowledge()`. */
 export const PLUGIN_NAME = 'AgentGuardrails';

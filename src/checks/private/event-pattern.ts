@@ -37,7 +37,13 @@ function matchObject(pattern: Record<string, unknown>, event: Record<string, unk
   return true;
 }
 
+const OPERATORS = new Set(['prefix', 'suffix', 'wildcard', 'equals-ignore-case', 'anything-but', 'exists']);
+
 function matchField(filters: unknown[], value: unknown): boolean {
+  for (const f of filters) {
+    if (!isObject(f)) continue;
+    for (const k of Object.keys(f)) if (!OPERATORS.has(k)) throw new Error(`event pattern: unsupported operator '${k}'`);
+  }
   const values = Array.isArray(value) ? value : [value];
   return filters.some(f => {
     if (isObject(f)) {

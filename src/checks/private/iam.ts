@@ -1,8 +1,8 @@
+import { StackModel, TemplateResource, tagsOf } from './assembly';
+import { asList, isUnknown, refMarker, resolve } from './intrinsics';
 import { ActionCatalog, ActionCategory } from '../../catalog';
 import { AgentIdentity } from '../../identity';
 import { PolicyPacker } from '../../policy';
-import { StackModel, TemplateResource, tagsOf } from './assembly';
-import { asList, getAttMarker, isUnknown, refMarker, resolve } from './intrinsics';
 
 /** Categories an agent role must not be allowed: the catalog's irreversible and escalating actions. */
 export const GUARDED_CATEGORIES = [ActionCategory.DESTROY, ActionCategory.WEAKEN, ActionCategory.ESCALATE];
@@ -24,9 +24,9 @@ export const DENY_CONDITION_KEYS = new Set([
 
 /** Statements of the few AWS managed policies whose effect on the catalog is known offline. */
 const KNOWN_AWS_MANAGED: Record<string, unknown[]> = {
-  AdministratorAccess: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  'AdministratorAccess': [{ Effect: 'Allow', Action: '*', Resource: '*' }],
   // Everything except IAM, Organizations and Account management, plus a few of those.
-  PowerUserAccess: [
+  'PowerUserAccess': [
     { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' },
     { Effect: 'Allow', Action: ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole', 'iam:ListRoles', 'organizations:DescribeOrganization', 'account:ListRegions', 'account:GetAccountInformation'], Resource: '*' },
   ],
@@ -66,6 +66,15 @@ function statementsOf(doc: unknown): Array<Record<string, unknown>> | undefined 
 
 /** Reads roles, their policies and boundaries, and agent identity, in one stack. */
 export class IamView {
+  /** Why a role is an agent role by its own marks (tag or path), or undefined. */
+  public static directAgentReason(role: TemplateResource): string | undefined {
+    const tag = tagsOf(role).get(AgentIdentity.AGENT_TAG_KEY);
+    if (tag === AgentIdentity.AGENT_TAG_VALUE) return `tagged ${AgentIdentity.AGENT_TAG_KEY}=${AgentIdentity.AGENT_TAG_VALUE}`;
+    const p = role.properties.Path;
+    if (typeof p === 'string' && p.startsWith(AgentIdentity.AGENT_ROLE_PATH)) return `under the path ${AgentIdentity.AGENT_ROLE_PATH}`;
+    return undefined;
+  }
+
   private readonly byId: Map<string, TemplateResource>;
 
   constructor(private readonly stack: StackModel) {
@@ -84,15 +93,6 @@ export class IamView {
   /** Every AWS::IAM::Role of the stack. */
   public roles(): TemplateResource[] {
     return this.stack.resources.filter(r => r.type === 'AWS::IAM::Role');
-  }
-
-  /** Why a role is an agent role by its own marks (tag or path), or undefined. */
-  public static directAgentReason(role: TemplateResource): string | undefined {
-    const tag = tagsOf(role).get(AgentIdentity.AGENT_TAG_KEY);
-    if (tag === AgentIdentity.AGENT_TAG_VALUE) return `tagged ${AgentIdentity.AGENT_TAG_KEY}=${AgentIdentity.AGENT_TAG_VALUE}`;
-    const p = role.properties.Path;
-    if (typeof p === 'string' && p.startsWith(AgentIdentity.AGENT_ROLE_PATH)) return `under the path ${AgentIdentity.AGENT_ROLE_PATH}`;
-    return undefined;
   }
 
   /**
@@ -196,11 +196,6 @@ export class IamView {
     const name = typeof n === 'string' && !isUnknown(n) ? n : `${this.stack.env.stackName}-${role.logicalId}`.slice(0, 64);
     return `arn:${this.stack.env.partition}:iam::${this.stack.env.account}:role${rolePath}${name}`;
   }
-
-  /** The marker a role's ARN takes in a resolved template fragment. */
-  public static arnMarker(role: TemplateResource): string {
-    return getAttMarker(role.logicalId, 'Arn');
-  }
 }
 
 /** The outcome of evaluating a role's policies against the guarded catalog actions. */
@@ -219,9 +214,6 @@ export interface RoleEvaluation {
  * in the identity policies or the boundary.
  */
 export class PolicyEvaluator {
-  private static targetsCache?: { list: string[]; set: Set<string> };
-  private readonly cache = new Map<string, string[]>();
-
   /** The guarded catalog actions (DESTROY, WEAKEN, ESCALATE). */
   public static targets(): { list: string[]; set: Set<string> } {
     if (!PolicyEvaluator.targetsCache) {
@@ -230,6 +222,9 @@ export class PolicyEvaluator {
     }
     return PolicyEvaluator.targetsCache;
   }
+
+  private static targetsCache?: { list: string[]; set: Set<string> };
+  private readonly cache = new Map<string, string[]>();
 
   /** Guarded actions one IAM action pattern matches (lowercase). */
   public match(pattern: string): string[] {

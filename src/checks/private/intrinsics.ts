@@ -131,8 +131,7 @@ export function referencedIds(value: Json, out: Set<string> = new Set()): Set<st
   } else if (value !== null && typeof value === 'object') {
     const obj = value as Record<string, Json>;
     for (const [k, v] of Object.entries(obj)) {
-      if (k === 'Ref' && typeof v === 'string' && !v.startsWith('AWS::')) out.add(v);
-      else if (k === 'Fn::GetAtt') {
+      if (k === 'Ref' && typeof v === 'string' && !v.startsWith('AWS::')) {out.add(v);} else if (k === 'Fn::GetAtt') {
         const lid = Array.isArray(v) ? v[0] : typeof v === 'string' ? v.split('.')[0] : undefined;
         if (typeof lid === 'string') out.add(lid);
       } else if (k === 'Fn::Sub') {

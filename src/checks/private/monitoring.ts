@@ -1,8 +1,8 @@
-import { ActionCatalog } from '../../catalog';
 import { TemplateResource } from './assembly';
 import { EventPatternMatcher } from './event-pattern';
 import { IamView } from './iam';
 import { asList, resolve } from './intrinsics';
+import { ActionCatalog } from '../../catalog';
 
 /** The detail-type of CloudTrail management events on EventBridge. */
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';

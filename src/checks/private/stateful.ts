@@ -1,6 +1,6 @@
-import { BACKUP_SUPPORTED_TYPES } from '../../protection/private/rules';
 import { TemplateResource, resolveIn } from './assembly';
 import { asList } from './intrinsics';
+import { BACKUP_SUPPORTED_TYPES } from '../../protection/private/rules';
 
 /** A service-level protection check: returns what is missing, or undefined when protected. */
 type ServiceCheck = (r: TemplateResource) => string | undefined;

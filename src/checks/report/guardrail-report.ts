@@ -1,3 +1,4 @@
+import { PolicyBudget } from '../../policy';
 import { AgentGuardrailsChecks, AgentGuardrailsChecksProps } from '../agent-guardrails-checks';
 import { FindingSeverity, FindingStatus, GuardrailFinding, GuardrailLayer } from '../guardrail-finding';
 import { AppModel, AssemblyLoader, StackModel } from '../private/assembly';
@@ -6,7 +7,6 @@ import { AlarmRules } from '../private/monitoring';
 import { OrgPolicies } from '../private/organizations';
 import { StatefulResources } from '../private/stateful';
 import { RuleContext } from '../rules/rule';
-import { PolicyBudget } from '../../policy';
 
 /**
  * Where a layer stands in one stack.
@@ -161,9 +161,12 @@ export class GuardrailReport {
           return `${p.kind} ${p.resource.logicalId}: ${p.characters}/${budget.maxCharacters} characters, ${p.targets.length} target(s)`;
         });
         return {
-          layer, status: statusOf(policies.length > 0, false), required: false,
+          layer,
+          status: statusOf(policies.length > 0, false),
+          required: false,
           why: policies.length ? `${policies.length} organization policies in this stack` : 'optional: no SCP/RCP in this stack (they may be deployed from the management account)',
-          guarded, notGuarded,
+          guarded,
+          notGuarded,
         };
       }
       case GuardrailLayer.RESOURCE_PROTECTION: {
@@ -190,9 +193,12 @@ export class GuardrailReport {
         if (!present && !required) return { layer, status: LayerStatus.NOT_NEEDED, required: false, why: 'no agent roles in this stack', guarded, notGuarded };
         const coveredHere = agentsHere.filter(x => !flagged.has(x.resource.logicalId)).length;
         return {
-          layer, status: statusOf(present, required, required && coveredHere === 0), required,
+          layer,
+          status: statusOf(present, required, required && coveredHere === 0),
+          required,
           why: required ? `${agentsHere.length} agent role(s): their destructive calls must raise an alarm` : 'alarm resources present (no agent roles in this stack)',
-          guarded, notGuarded,
+          guarded,
+          notGuarded,
         };
       }
       case GuardrailLayer.BACKUP: {
@@ -206,9 +212,12 @@ export class GuardrailReport {
         if (!required && vaults.length === 0) return { layer, status: LayerStatus.NOT_NEEDED, required: false, why: 'no stateful resources AWS Backup supports in this stack', guarded, notGuarded };
         const selected = supported.filter(r => !flagged.has(r.logicalId)).length;
         return {
-          layer, status: statusOf(!required || selected > 0 || vaults.length > 0, required, required && selected === 0), required,
+          layer,
+          status: statusOf(!required || selected > 0 || vaults.length > 0, required, required && selected === 0),
+          required,
           why: required ? `${supported.length} resource(s) AWS Backup supports` : 'backup vaults present',
-          guarded, notGuarded,
+          guarded,
+          notGuarded,
         };
       }
       default: {
@@ -217,7 +226,9 @@ export class GuardrailReport {
         const guarded = [`${rules} rules run over this stack's template by this report`];
         if (this.pluginRanAtSynth) guarded.push(`${PLUGIN_NAME} plugin ran at synth (agent-guardrails-checks.json)`);
         return {
-          layer, status: this.pluginRanAtSynth ? LayerStatus.GUARDED : LayerStatus.ABSENT, required: false,
+          layer,
+          status: this.pluginRanAtSynth ? LayerStatus.GUARDED : LayerStatus.ABSENT,
+          required: false,
           why: this.pluginRanAtSynth ? 'the plugin is registered: synth fails on open findings' : 'optional: register AgentGuardrailsChecks with Validations.of(app).addPlugins() to fail synth too',
           guarded,
           notGuarded: acks.map(findingLine),
@@ -235,7 +246,9 @@ export class GuardrailReport {
       passed: this.passed,
       exitCode: this.exitCode,
       pluginRanAtSynth: this.pluginRanAtSynth,
-      rules: AgentGuardrailsChecks.rules().map(r => ({ id: r.id, name: r.name, layer: r.layer, severity: r.severity, acknowledgeable: r.acknowledgeable })),
+      rules: AgentGuardrailsChecks.rules().map(r => ({
+        id: r.id, name: r.name, layer: r.layer, severity: r.severity, acknowledgeable: r.acknowledgeable,
+      })),
       summary: {
         stacks: this.stacks.length,
         openFindings: open.length,

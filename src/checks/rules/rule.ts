@@ -1,8 +1,8 @@
+import { PolicyBudget } from '../../policy';
 import { FindingSeverity, GuardrailLayer, GuardrailRuleInfo } from '../guardrail-finding';
 import { AppModel, StackModel, TemplateResource } from '../private/assembly';
 import { AgentRole, IamView } from '../private/iam';
 import { StatefulResources } from '../private/stateful';
-import { PolicyBudget } from '../../policy';
 
 /** Settings the rules read. */
 export interface RuleOptions {
