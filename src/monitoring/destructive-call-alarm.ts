@@ -358,6 +358,16 @@ export class DestructiveCallAlarm extends Construct {
       resources: ['*'],
     }));
 
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchLogsForTheAlarmLogGroups',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
+
     this.topic = new sns.Topic(this, 'Resource', {
       topicName: name('alerts'),
       displayName: 'Agent guardrails alerts',
@@ -385,7 +395,9 @@ export class DestructiveCallAlarm extends Construct {
         versioned: true,
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         enforceSSL: true,
-        encryption: s3.BucketEncryption.S3_MANAGED,
+        encryption: s3.BucketEncryption.KMS,
+        encryptionKey: this.key,
+        bucketKeyEnabled: true,
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         removalPolicy: RemovalPolicy.RETAIN,
         lifecycleRules: [{ id: 'noncurrent-versions', noncurrentVersionExpiration: Duration.days(365) }],
@@ -416,6 +428,7 @@ export class DestructiveCallAlarm extends Construct {
     this.deniedLog = new logs.LogGroup(this, 'DeniedLog', {
       logGroupName: `/aws/events/${name('denied')}`,
       retention: props.deniedLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: this.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     new logs.ResourcePolicy(this, 'DeniedLogPolicy', {
@@ -447,6 +460,7 @@ export class DestructiveCallAlarm extends Construct {
       this.killSwitch = new KillSwitch(this, 'KillSwitch', {
         deadLetterQueue: this.deadLetterQueue,
         alarmTopic: this.topic,
+        encryptionKey: this.key,
         blockNewSessions: ks.blockNewSessions,
         functionName: name('kill-switch'),
       });
