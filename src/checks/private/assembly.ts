@@ -180,9 +180,19 @@ export function resolveIn(resource: TemplateResource, value: unknown): unknown {
   return resolveIntrinsics(value, resource.stack.env);
 }
 
-/** Tags of a resource in any of the template forms (list of Key/Value, map, EFS FileSystemTags). */
+/**
+ * Tags of a resource in any of the template forms (list of Key/Value, map, EFS FileSystemTags).
+ * A DynamoDB global table (TableV2) carries its tags per replica: a tag counts when every
+ * replica has it.
+ */
 export function tagsOf(resource: TemplateResource): Map<string, unknown> {
   const out = new Map<string, unknown>();
+  const replicas = resource.type === 'AWS::DynamoDB::GlobalTable' ? resource.properties.Replicas : undefined;
+  if (Array.isArray(replicas) && replicas.length > 0 && resource.properties.Tags === undefined) {
+    const per = replicas.map((r: any) => tagsOf({ ...resource, type: 'AWS::DynamoDB::Table', properties: r ?? {} }));
+    for (const [k, v] of per[0]) if (per.every(m => m.get(k) === v)) out.set(k, v);
+    return out;
+  }
   const raw = resource.properties.Tags ?? resource.properties.FileSystemTags;
   if (Array.isArray(raw)) {
     for (const t of raw) if (t && typeof t === 'object' && typeof (t as any).Key === 'string') out.set((t as any).Key, (t as any).Value);

@@ -57,3 +57,7 @@ export function main(argv: string[], io: CliIo = { out: t => process.stdout.writ
   io.out(json ? report.toJson() + '\n' : report.toTable());
   return report.exitCode;
 }
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -20,10 +20,10 @@ import { PolicyPacker } from '../policy-packer';
  * topics, backup vaults): the agent may not change or stop a resource tagged
  * `guardrails:guard=true`.
  */
-export const GUARD_TAG_KEY = 'guardrails:guard';
+export const GUARD_TAG_KEY = AgentIdentity.GUARD_TAG_KEY;
 
 /** Value of the guard tag. */
-export const GUARD_TAG_VALUE = 'true';
+export const GUARD_TAG_VALUE = AgentIdentity.GUARD_TAG_VALUE;
 
 /**
  * Tag keys whose presence or absence changes what an agent may do, so an agent may not
