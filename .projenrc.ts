@@ -43,6 +43,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       // The evaluation suites simulate tens of thousands of requests.
       testTimeout: 300_000,
+      // Keeps the CI run short; `npx jest --coverage` when you want the figures.
+      collectCoverage: false,
     },
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
   },

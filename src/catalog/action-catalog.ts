@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // categories are a bitmask per action in the generated data
 import * as fs from 'fs';
 import * as path from 'path';
 import { ActionCategory } from './action-category';

@@ -1,7 +1,7 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { compressService, matches } from './private/patterns';
 import { PolicyBudget } from './policy-budget';
+import { compressService, matches } from './private/patterns';
 import { ActionCatalog } from '../catalog/action-catalog';
 
 /** Options for `PolicyPacker.pack()`. */

@@ -93,8 +93,13 @@ describe('per-action facts', () => {
   test('what later layers need', () => {
     const t = ActionCatalog.describe('ec2:terminateinstances');
     expect(t).toMatchObject({
-      action: 'ec2:TerminateInstances', accessLevel: 'Write', supportsResourceTag: true, wildcardOnly: false,
-      eventSource: 'ec2.amazonaws.com', eventName: 'TerminateInstances', dataEvent: false,
+      action: 'ec2:TerminateInstances',
+      accessLevel: 'Write',
+      supportsResourceTag: true,
+      wildcardOnly: false,
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'TerminateInstances',
+      dataEvent: false,
     });
     expect(ActionCatalog.describe('s3:DeleteObject').dataEvent).toBe(true);
     expect(ActionCatalog.describe('cloudwatch:DeleteAlarms').eventSource).toBe('monitoring.amazonaws.com');

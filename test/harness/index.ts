@@ -236,8 +236,13 @@ function arnOf(template: any, logicalId: string, o: Required<ResolveOptions>): s
 
 function refOf(template: any, logicalId: string, o: Required<ResolveOptions>): string {
   const pseudo: Record<string, string> = {
-    'AWS::AccountId': o.account, 'AWS::Region': o.region, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com',
-    'AWS::StackName': 'Stack', 'AWS::StackId': `arn:aws:cloudformation:${o.region}:${o.account}:stack/Stack/id`, 'AWS::NoValue': '',
+    'AWS::AccountId': o.account,
+    'AWS::Region': o.region,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': 'Stack',
+    'AWS::StackId': `arn:aws:cloudformation:${o.region}:${o.account}:stack/Stack/id`,
+    'AWS::NoValue': '',
   };
   if (logicalId in pseudo) return pseudo[logicalId];
   const param = template.Parameters?.[logicalId];

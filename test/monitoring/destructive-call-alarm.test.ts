@@ -164,7 +164,7 @@ describe('rules and targets', () => {
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
       Resource: expect.stringMatching(/^arn:aws:logs:eu-west-1:111111111111:log-group:\/aws\/events\/.*-denied:\*$/),
-      Condition: { ArnLike: { 'aws:SourceArn': expect.stringMatching(/^arn:aws:events:eu-west-1:111111111111:rule\/Stack-Alarm-[A-F0-9]+-\*$/) } },
+      Condition: { ArnLike: { 'aws:SourceArn': expect.stringMatching(/^arn:aws:events:eu-west-1:111111111111:rule\/guardrails-Stack-Alarm-[A-F0-9]+-\*$/) } },
     })]);
   });
 
