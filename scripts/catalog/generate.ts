@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CuratedEntry, ESCALATE, EXPOSE, WEAKEN } from './curated';
 import {
-  CLASSIFIED_ACCESS_LEVELS, DESTROY_VERBS, DISRUPT_VERBS, EVENT_NAME_VERSION_SUFFIX_SERVICES,
+  CLASSIFIED_ACCESS_LEVELS, DESTROY_VERBS, DISRUPT_VERBS, EVENT_NAME_VERSION_SUFFIX_SERVICES, EXTRA_EVENT_NAMES,
   EVENT_SOURCE_OVERRIDES, TAG_WORDS, WRAPPER_PREFIXES, verbOf, words,
 } from './rules';
 
@@ -70,6 +70,17 @@ function flagsOf(service: string, action: RawAction, resourceTypes: Record<strin
   return flags;
 }
 
+function extraEventsOf(service: string, actions: Record<string, RawAction>): { extraEvents?: Record<string, string[]> } {
+  const out: Record<string, string[]> = {};
+  for (const [action, names] of Object.entries(EXTRA_EVENT_NAMES).sort(byKey)) {
+    const [svc, name] = action.split(':');
+    if (svc !== service) continue;
+    if (actions[name.toLowerCase()]?.name !== name) throw new Error(`EXTRA_EVENT_NAMES entry ${action} is not an action of the data`);
+    out[name] = [...names].sort();
+  }
+  return Object.keys(out).length ? { extraEvents: out } : {};
+}
+
 export function generateCatalog(): GeneratedCatalog {
   const version: string = readJson(path.join(DATA_DIR, '..', 'package.json')).version;
   const serviceNames: Record<string, string> = readJson(path.join(DATA_DIR, 'serviceNames.json'));
@@ -117,6 +128,7 @@ export function generateCatalog(): GeneratedCatalog {
       name: serviceNames[service] ?? service,
       eventSource: EVENT_SOURCE_OVERRIDES[service] ?? `${service}.amazonaws.com`,
       ...(EVENT_NAME_VERSION_SUFFIX_SERVICES.includes(service) ? { eventNameSuffix: true } : {}),
+      ...extraEventsOf(service, actions),
       rcp: rcp.includes(service),
       actions: list,
     };

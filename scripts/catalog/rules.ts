@@ -44,6 +44,18 @@ export const EVENT_SOURCE_OVERRIDES: Record<string, string> = {
 };
 
 /**
+ * CloudTrail events recorded under another name than the action that authorizes them.
+ * S3 multi-object delete (`aws s3 rm --recursive`) is one `DeleteObjects` call, authorized
+ * per object by s3:DeleteObject (or s3:DeleteObjectVersion with version IDs).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-s3-info.html
+ */
+export const EXTRA_EVENT_NAMES: Record<string, string[]> = {
+  's3:DeleteObject': ['DeleteObjects'],
+  's3:DeleteObjectVersion': ['DeleteObjects'],
+};
+
+/**
  * Services whose CloudTrail event names carry an API version suffix
  * (Lambda records `DeleteFunction20150331`), so alarms match them by prefix.
  */

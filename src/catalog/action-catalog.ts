@@ -49,6 +49,11 @@ export interface ActionInfo {
   readonly eventName?: string;
   /** CloudTrail records the event name with an API version suffix (Lambda): match it by prefix. */
   readonly eventNameHasVersionSuffix: boolean;
+  /**
+   * Other CloudTrail event names this action authorizes (e.g. S3 `DeleteObjects`, a
+   * multi-object delete authorized per object by s3:DeleteObject); empty for most actions.
+   */
+  readonly extraEventNames: string[];
   /** The call is a CloudTrail data event (S3 object level), recorded only when data events are on. */
   readonly dataEvent: boolean;
   /**
@@ -67,6 +72,7 @@ interface ServiceData {
   readonly name: string;
   readonly eventSource: string;
   readonly eventNameSuffix?: boolean;
+  readonly extraEvents?: Record<string, string[]>;
   readonly rcp: boolean;
   readonly actions: Array<[string, number, number, string]>;
 }
@@ -197,6 +203,7 @@ export class ActionCatalog {
       eventSource: s.eventSource,
       eventName: flags.includes('n') ? undefined : name,
       eventNameHasVersionSuffix: s.eventNameSuffix === true,
+      extraEventNames: [...(s.extraEvents?.[name] ?? [])],
       dataEvent: flags.includes('d'),
       reason: curated?.reason,
       source: curated?.source,

@@ -259,18 +259,22 @@ export class PolicyPacker {
       if (inSet.size === 0) continue;
       const suffix = withEvent[0]?.eventNameHasVersionSuffix ?? false;
       const compressed = compressService(withEvent.map(i => i.name), inSet, false);
+      // Events recorded under another name (S3 DeleteObjects), unless that name is an event of an action outside the set.
+      const others = withEvent.map(i => i.name).filter(n => !inSet.has(n));
+      const extra = [...new Set(withEvent.filter(i => inSet.has(i.name)).flatMap(i => i.extraEventNames))]
+        .filter(n => !others.includes(n) && !inSet.has(n)).sort();
       services.push({
         source: withEvent[0].eventSource,
-        matchers: compressed.map(p => {
+        matchers: [...compressed.map(p => {
           const stem = p.endsWith('*') ? p.slice(0, -1) : p;
           // A prefix that is a whole event name of the set is written as the exact name (shorter),
           // except where CloudTrail adds a version suffix to names.
           if (suffix) return { prefix: stem };
           const only = inSet.has(stem) && withEvent.every(i => i.name === stem || !i.name.startsWith(stem));
           return p.endsWith('*') && !only ? { prefix: stem } : stem;
-        }),
+        }), ...extra],
         events: withEvent.map(i => i.name).filter(n => inSet.has(n)),
-        others: withEvent.map(i => i.name).filter(n => !inSet.has(n)),
+        others,
         count: inSet.size,
       });
     }

@@ -57,6 +57,7 @@ describe('agent scope (default)', () => {
     ['1 terraform destroy: elasticache DeleteReplicationGroup', r.elasticacheDeleteRg],
     ['2 terminate instead of stop: ec2 TerminateInstances', r.ec2Terminate],
     ['3 s3 rm --recursive: s3 DeleteObject (data event)', r.s3DeleteObject],
+    ['3 s3 rm --recursive: s3 DeleteObjects (multi-object delete, data event)', r.s3DeleteObjects],
     ['3 s3 rb: s3 DeleteBucket', r.s3DeleteBucket],
     ['4 rds delete-db-instance --skip-final-snapshot', r.rdsDeleteInstance],
     ['cdk destroy: cloudformation DeleteStack', r.cfnDeleteStack],

@@ -127,6 +127,13 @@ describe('packEventPatterns', () => {
     expect(wrong).toEqual([]);
   });
 
+  test('events recorded under another name are matched: S3 DeleteObjects (aws s3 rm --recursive)', () => {
+    expect(ActionCatalog.describe('s3:DeleteObject').extraEventNames).toEqual(['DeleteObjects']);
+    expect(result.patterns.some(p => matchesPattern(fullPattern(p.pattern), event('s3.amazonaws.com', 'DeleteObjects')))).toBe(true);
+    const onlyReads = PolicyPacker.packEventPatterns({ actions: ['s3:DeleteBucket'] });
+    expect(onlyReads.patterns.some(p => matchesPattern(fullPattern(p.pattern), event('s3.amazonaws.com', 'DeleteObjects')))).toBe(false);
+  });
+
   test('extra detail fields are carried; bad JSON is refused', () => {
     const r = PolicyPacker.packEventPatterns({ actions: ['ec2:TerminateInstances'], extraDetailJson: '{"errorCode":[{"exists":true}]}' });
     expect(r.patterns[0].pattern.detail).toMatchObject({ errorCode: [{ exists: true }], eventName: ['TerminateInstances'] });
