@@ -7,14 +7,17 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { buildGuardedAccountApp } from '../examples/guarded-account';
 
-interface PlainStack { readonly name: string; readonly resources: Record<string, { Type: string; Properties?: any }> }
+interface PlainStack { readonly name: string; readonly resources: Record<string, { Type: string; Properties?: any }>; readonly parameters?: Record<string, any> }
 
 function buildPlain(app: App, stacks: PlainStack[]): void {
   for (const s of stacks) {
     const stack = new Stack(app, s.name);
+    for (const [id, p] of Object.entries(s.parameters ?? {})) {
+      if (id !== 'BootstrapVersion') new CfnParameter(stack, id, { type: p.Type, default: p.Default });
+    }
     for (const [id, r] of Object.entries(s.resources)) {
       new CfnResource(stack, id, { type: r.Type, properties: r.Properties });
     }

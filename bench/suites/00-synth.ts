@@ -16,14 +16,14 @@ const REPETITIONS = 7;
 function measure(which: string, plainFile: string): { ms: number; maxRssMiB: number } {
   const out = execFileSync(process.execPath, [
     '-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', 'synth-child.ts'), which, plainFile,
-  ], { encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.dev.json' } });
+  ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.dev.json' } });
   return JSON.parse(out);
 }
 
 export async function run(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-plain-'));
   const assembly = buildGuardedAccountApp(new App({ outdir: path.join(dir, 'out') })).synth();
-  const stacks = assembly.stacks.map(s => ({ name: s.stackName, resources: s.template.Resources ?? {} }));
+  const stacks = assembly.stacks.map(s => ({ name: s.stackName, resources: s.template.Resources ?? {}, parameters: s.template.Parameters ?? {} }));
   const resourceCount = stacks.reduce((n, s) => n + Object.keys(s.resources).length, 0);
   const plainFile = path.join(dir, 'plain.json');
   fs.writeFileSync(plainFile, JSON.stringify(stacks));
