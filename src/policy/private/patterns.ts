@@ -13,8 +13,20 @@ function words(name: string): string[] {
   return name.match(/[A-Z]+(?=[A-Z][a-z]|[0-9]|$)|[A-Z]?[a-z]+[0-9]*|[A-Z]+|[0-9]+/g) ?? [name];
 }
 
+/** Results by input: constructs pack the same sets many times in one synth. */
+const CACHE = new Map<string, string[]>();
+
 /** Compresses `names` (a subset of `all`, both action names of one service) into patterns without the prefix. */
 export function compressService(all: string[], names: Set<string>, allowServiceWildcard = true): string[] {
+  const key = `${allowServiceWildcard}|${all.join(',')}|${[...names].sort().join(',')}`;
+  const hit = CACHE.get(key);
+  if (hit) return [...hit];
+  const result = compress(all, names, allowServiceWildcard);
+  CACHE.set(key, result);
+  return [...result];
+}
+
+function compress(all: string[], names: Set<string>, allowServiceWildcard: boolean): string[] {
   const lowerAll = all.map(a => a.toLowerCase());
   const lowerIn = new Set([...names].map(n => n.toLowerCase()));
   if (allowServiceWildcard && all.length > 0 && lowerAll.every(a => lowerIn.has(a))) return ['*'];
