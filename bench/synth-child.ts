@@ -10,7 +10,11 @@ import * as path from 'path';
 import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { buildGuardedAccountApp } from '../examples/guarded-account';
 
-interface PlainStack { readonly name: string; readonly resources: Record<string, { Type: string; Properties?: any }>; readonly parameters?: Record<string, any> }
+interface PlainStack {
+  readonly name: string;
+  readonly resources: Record<string, { Type: string; Properties?: any }>;
+  readonly parameters?: Record<string, any>;
+}
 
 function buildPlain(app: App, stacks: PlainStack[]): void {
   for (const s of stacks) {

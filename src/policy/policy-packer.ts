@@ -261,7 +261,7 @@ export class PolicyPacker {
       const compressed = compressService(withEvent.map(i => i.name), inSet, false);
       // Events recorded under another name (S3 DeleteObjects), unless that name is an event of an action outside the set.
       const others = withEvent.map(i => i.name).filter(n => !inSet.has(n));
-      const extra = [...new Set(withEvent.filter(i => inSet.has(i.name)).flatMap(i => i.extraEventNames))]
+      const extraNames = [...new Set(withEvent.filter(i => inSet.has(i.name)).flatMap(i => i.extraEventNames))]
         .filter(n => !others.includes(n) && !inSet.has(n)).sort();
       services.push({
         source: withEvent[0].eventSource,
@@ -272,7 +272,7 @@ export class PolicyPacker {
           if (suffix) return { prefix: stem };
           const only = inSet.has(stem) && withEvent.every(i => i.name === stem || !i.name.startsWith(stem));
           return p.endsWith('*') && !only ? { prefix: stem } : stem;
-        }), ...extra],
+        }), ...extraNames],
         events: withEvent.map(i => i.name).filter(n => inSet.has(n)),
         others,
         count: inSet.size,
