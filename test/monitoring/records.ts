@@ -141,7 +141,7 @@ export const s3DeleteObject = (c: Caller, denied = false) => apiCall(c, 's3.amaz
 /** `aws s3 rm --recursive` sends multi-object deletes: one DeleteObjects event per batch of up to 1,000 keys. */
 export const s3DeleteObjects = (c: Caller, denied = false) => apiCall(c, 's3.amazonaws.com', 'DeleteObjects', {
   dataEvent: true,
-  requestParameters: { 'bucketName': 'prod', 'Host': 'prod.s3.us-east-1.amazonaws.com', 'delete': '', 'Delete': { Object: [{ Key: 'data/2026/11/orders.parquet' }], Quiet: true } },
+  requestParameters: { bucketName: 'prod', Host: 'prod.s3.us-east-1.amazonaws.com', delete: '', Delete: { Object: [{ Key: 'data/2026/11/orders.parquet' }], Quiet: true } },
   resources: [{ accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::prod' }],
   errorCode: denied ? 'AccessDenied' : undefined,
   errorMessage: denied ? 'Access Denied' : undefined,
