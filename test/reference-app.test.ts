@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildGuardedAccountApp } from '../examples/guarded-account';
 import { AgentGuardrailsChecks, AgentIdentity } from '../src';
+import { resolveTemplate, rolePolicies, simulate } from './harness';
 
 describe('reference app', () => {
   const app = buildGuardedAccountApp(new App());
@@ -36,5 +37,25 @@ describe('reference app', () => {
         });
       }
     }
+  });
+
+  test('evaluation: the agent cannot silence what guards it, and can still build', async () => {
+    const resolved = resolveTemplate(assembly.getStackByName('GuardedAccount').template);
+    const [roleId] = Object.entries<any>(resolved.Resources).find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties.Path === AgentIdentity.AGENT_ROLE_PATH)!;
+    const policies = rolePolicies(resolved, roleId);
+    const principal = { arn: `arn:aws:iam::111111111111:role${AgentIdentity.AGENT_ROLE_PATH}coding-agent`, tags: { [AgentIdentity.AGENT_TAG_KEY]: 'true' } };
+    const guard = { [AgentIdentity.GUARD_TAG_KEY]: AgentIdentity.GUARD_TAG_VALUE };
+    const fn = 'arn:aws:lambda:us-east-1:111111111111:function:guardrails-kill-switch';
+    const rule = 'arn:aws:events:us-east-1:111111111111:rule/guardrails-critical-00';
+    const decide = (action: string, resource: string, resourceTags?: Record<string, string>) => simulate(policies, { action, resource, principal, resourceTags });
+    // Kill switch, alarm rules and topic carry the guard tag.
+    expect(await decide('lambda:UpdateFunctionCode', fn, guard)).toBe('ExplicitlyDenied');
+    expect(await decide('lambda:PutFunctionConcurrency', fn, guard)).toBe('ExplicitlyDenied');
+    expect(await decide('events:PutRule', rule, guard)).toBe('ExplicitlyDenied');
+    expect(await decide('events:DisableRule', rule, guard)).toBe('ExplicitlyDenied');
+    expect(await decide('sns:SetTopicAttributes', 'arn:aws:sns:us-east-1:111111111111:alerts', guard)).toBe('ExplicitlyDenied');
+    // The same actions on the agent's own, untagged resources stay allowed.
+    expect(await decide('lambda:UpdateFunctionCode', 'arn:aws:lambda:us-east-1:111111111111:function:my-app')).toBe('Allowed');
+    expect(await decide('events:PutRule', 'arn:aws:events:us-east-1:111111111111:rule/my-app-schedule')).toBe('Allowed');
   });
 });

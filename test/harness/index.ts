@@ -284,7 +284,7 @@ function walk(node: any, template: any, o: Required<ResolveOptions>): any {
         case 'Ref': return refOf(template, v, o);
         case 'Fn::GetAtt': {
           const [id, attr] = Array.isArray(v) ? v : String(v).split('.');
-          if (attr === 'Arn') return arnOf(template, id, o);
+          if (attr === 'Arn' || /Arn$/.test(String(attr))) return arnOf(template, id, o); // e.g. BackupVaultArn, TopicArn
           if (attr === 'RoleId') return `AROA${physicalName(id).toUpperCase()}`;
           return `${physicalName(id)}-${String(attr).toLowerCase()}`;
         }

@@ -17,7 +17,7 @@ export const CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS: readonly string[] = [
 export const CDK_LOOKUP_ROLE_PATTERN = 'arn:aws:iam::*:role/cdk-*-lookup-role-*';
 
 /** Services whose resources guard the agent (trail, alarm rules, topics, vaults, alarms, logs). */
-export const GUARD_SERVICES: readonly string[] = ['cloudtrail', 'events', 'sns', 'backup', 'cloudwatch', 'logs'];
+export const GUARD_SERVICES: readonly string[] = ['cloudtrail', 'events', 'sns', 'backup', 'cloudwatch', 'logs', 'lambda', 'sqs', 'kms', 'chatbot'];
 
 export interface SelfProtectionOptions {
   readonly passableRoleArns: string[];
