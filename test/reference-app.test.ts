@@ -41,7 +41,8 @@ describe('reference app', () => {
 
   test('evaluation: the agent cannot silence what guards it, and can still build', async () => {
     const resolved = resolveTemplate(assembly.getStackByName('GuardedAccount').template);
-    const [roleId] = Object.entries<any>(resolved.Resources).find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties.Path === AgentIdentity.AGENT_ROLE_PATH)!;
+    const [roleId] = Object.entries<any>(resolved.Resources)
+      .find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties.Path === AgentIdentity.AGENT_ROLE_PATH)!;
     const policies = rolePolicies(resolved, roleId);
     const principal = { arn: `arn:aws:iam::111111111111:role${AgentIdentity.AGENT_ROLE_PATH}coding-agent`, tags: { [AgentIdentity.AGENT_TAG_KEY]: 'true' } };
     const guard = { [AgentIdentity.GUARD_TAG_KEY]: AgentIdentity.GUARD_TAG_VALUE };
