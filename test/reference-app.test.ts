@@ -48,7 +48,8 @@ describe('reference app', () => {
     const guard = { [AgentIdentity.GUARD_TAG_KEY]: AgentIdentity.GUARD_TAG_VALUE };
     const fn = 'arn:aws:lambda:us-east-1:111111111111:function:guardrails-kill-switch';
     const rule = 'arn:aws:events:us-east-1:111111111111:rule/guardrails-critical-00';
-    const decide = (action: string, resource: string, resourceTags?: Record<string, string>) => simulate(policies, { action, resource, principal, resourceTags });
+    const decide = (action: string, resource: string, resourceTags?: Record<string, string>) =>
+      simulate(policies, { action, resource, principal, resourceTags });
     // Kill switch, alarm rules and topic carry the guard tag.
     expect(await decide('lambda:UpdateFunctionCode', fn, guard)).toBe('ExplicitlyDenied');
     expect(await decide('lambda:PutFunctionConcurrency', fn, guard)).toBe('ExplicitlyDenied');
