@@ -1,15 +1,25 @@
-import { Names } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 import { AgentOrganizationPolicyProps } from './agent-organization-policy';
 import {
-  DEFAULT_CATEGORIES, PackGroup, agentMatches, checkCount, packGroups, splitActions, validateCount, validateTargetIds,
+  DEFAULT_CATEGORIES, PackGroup, agentMatches, checkCount, createOrgPolicies, OrgPolicyKind, orgPolicyLimits, packGroups, splitActions,
 } from './private/org-policies';
 import { ActionCatalog } from '../catalog/action-catalog';
 import { AgentIdentity } from '../identity/agent-identity';
 import { PolicyBudget } from '../policy/policy-budget';
 import { ephemeralDenyCondition, mergeConditions, tagForgeryActions, tagForgeryCondition } from '../policy/private/agent-statements';
+
+
+const RCP_KIND: OrgPolicyKind = {
+  short: 'RCP',
+  type: 'RESOURCE_CONTROL_POLICY',
+  construct: 'AgentRcp',
+  defaultBudget: PolicyBudget.RCP,
+  defaultMaxPerTarget: 5,
+  fullAccessPolicy: 'RCPFullAWSAccess',
+  quota: 'AWS allows 5 RCPs per root, OU or account.',
+};
 
 /**
  * Properties of an `AgentRcp`.
@@ -82,12 +92,7 @@ export class AgentRcp extends Construct {
     const name = `AgentRcp ${this.node.path}`;
 
     // --- validate everything before creating any child
-    validateTargetIds(name, props.targetIds);
-    const budget = props.budget ?? PolicyBudget.RCP;
-    const existing = props.existingPoliciesPerTarget ?? 1;
-    const max = props.maxPoliciesPerTarget ?? 5;
-    validateCount(name, 'maxPoliciesPerTarget', max, 1, 1000, 'AWS allows 5 RCPs per root, OU or account.');
-    validateCount(name, 'existingPoliciesPerTarget', existing, 1, max - 1, 'Count RCPFullAWSAccess (1) plus the RCPs other tools attach to the same targets; it must leave room for at least one AgentRcp document.');
+    const { budget, existing, max } = orgPolicyLimits(name, RCP_KIND, props);
     const supported = ActionCatalog.rcpServices();
     for (const s of props.services ?? []) {
       if (!supported.includes(s)) {
@@ -120,7 +125,7 @@ export class AgentRcp extends Construct {
       groups.push({ actions: forgeryActions, sidPrefix: `${m.label}TagForgery`, template: new iam.PolicyStatement({ ...base, conditions: tagForgeryCondition(m.condition) }) });
     }
     const pack = packGroups(name, [], groups, budget);
-    checkCount(name, 'RCP', pack, budget, existing, max, 'RCPFullAWSAccess');
+    checkCount(name, RCP_KIND.short, pack, budget, existing, max, RCP_KIND.fullAccessPolicy);
 
     // --- children
     this.budget = budget;
@@ -128,13 +133,7 @@ export class AgentRcp extends Construct {
     this.documentSizes = pack.documents.map(d => d.characters);
     this.actionsDenied = exemptable.length + other.length;
     this.actionsCovered = pack.actionsCovered;
-    const prefix = props.policyNamePrefix ?? `guardrails-${Names.uniqueResourceName(this, { maxLength: 80, separator: '-' })}`;
-    this.policies = pack.documents.map((d, i) => new organizations.CfnPolicy(this, i === 0 ? 'Resource' : `Resource${i + 1}`, {
-      name: `${prefix}-${i + 1}`,
-      type: 'RESOURCE_CONTROL_POLICY',
-      description: `cdk-agent-guardrails AgentRcp ${i + 1}/${pack.documents.length}: denies agent principals destructive catalog actions on resources of ${services.length} services`,
-      content: d.json,
-      targetIds: props.targetIds,
-    }));
+    this.policies = createOrgPolicies(this, RCP_KIND, pack, props,
+      () => `denies agent principals destructive catalog actions on resources of ${services.length} services`);
   }
 }

@@ -1,15 +1,26 @@
-import { Annotations, Names } from 'aws-cdk-lib';
+import { Annotations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 import { AgentOrganizationPolicyProps, AgentPolicyScope } from './agent-organization-policy';
 import {
-  DEFAULT_CATEGORIES, PackGroup, PrincipalMatch, agentMatches, catalogActions, checkCount, packGroups,
-  rejectAgentBreakGlass, splitActions, validateCount, validatePrincipalPatterns, validateTargetIds,
+  DEFAULT_CATEGORIES, PackGroup, PrincipalMatch, agentMatches, catalogActions, checkCount, createOrgPolicies,
+  OrgPolicyKind, orgPolicyLimits, packGroups, rejectAgentBreakGlass, splitActions, validatePrincipalPatterns,
 } from './private/org-policies';
 import { AgentIdentity } from '../identity/agent-identity';
 import { PolicyBudget } from '../policy/policy-budget';
 import { ephemeralDenyCondition, mergeConditions, tagForgeryActions, tagForgeryDenyStatements } from '../policy/private/agent-statements';
+
+
+const SCP_KIND: OrgPolicyKind = {
+  short: 'SCP',
+  type: 'SERVICE_CONTROL_POLICY',
+  construct: 'AgentScp',
+  defaultBudget: PolicyBudget.SCP,
+  defaultMaxPerTarget: 10,
+  fullAccessPolicy: 'FullAWSAccess',
+  quota: 'AWS allows 10 SCPs per root, OU or account (5 in organizations on the former quota).',
+};
 
 /**
  * Properties of an `AgentScp`.
@@ -157,12 +168,7 @@ export class AgentScp extends Construct {
     const name = `AgentScp ${this.node.path}`;
 
     // --- validate everything before creating any child
-    validateTargetIds(name, props.targetIds);
-    const budget = props.budget ?? PolicyBudget.SCP;
-    const existing = props.existingPoliciesPerTarget ?? 1;
-    const max = props.maxPoliciesPerTarget ?? 10;
-    validateCount(name, 'maxPoliciesPerTarget', max, 1, 1000, 'AWS allows 10 SCPs per root, OU or account (5 in organizations on the former quota).');
-    validateCount(name, 'existingPoliciesPerTarget', existing, 1, max - 1, 'Count FullAWSAccess (1) plus the SCPs other tools attach to the same targets; it must leave room for at least one AgentScp document.');
+    const { budget, existing, max } = orgPolicyLimits(name, SCP_KIND, props);
     const breakGlass = props.breakGlassPrincipalArnPatterns ?? [];
     validatePrincipalPatterns(name, 'breakGlassPrincipalArnPatterns', breakGlass);
     rejectAgentBreakGlass(name, 'breakGlassPrincipalArnPatterns', breakGlass);
@@ -246,21 +252,15 @@ export class AgentScp extends Construct {
     }
 
     const pack = packGroups(name, fixed, groups, budget);
-    checkCount(name, 'SCP', pack, budget, existing, max, 'FullAWSAccess');
+    checkCount(name, SCP_KIND.short, pack, budget, existing, max, SCP_KIND.fullAccessPolicy);
 
     // --- children
     this.budget = budget;
     this.documentSizes = pack.documents.map(d => d.characters);
     this.actionsDenied = exemptable.length + other.length;
     this.actionsCovered = pack.actionsCovered;
-    const prefix = props.policyNamePrefix ?? `guardrails-${Names.uniqueResourceName(this, { maxLength: 80, separator: '-' })}`;
-    this.policies = pack.documents.map((d, i) => new organizations.CfnPolicy(this, i === 0 ? 'Resource' : `Resource${i + 1}`, {
-      name: `${prefix}-${i + 1}`,
-      type: 'SERVICE_CONTROL_POLICY',
-      description: `cdk-agent-guardrails AgentScp ${i + 1}/${pack.documents.length}: ${i === 0 ? 'guards the guardrails; ' : ''}denies destructive catalog actions to ${scopeMode === AgentPolicyScope.ALL_PRINCIPALS ? 'all but break-glass principals' : 'agent principals'}`,
-      content: d.json,
-      targetIds: props.targetIds,
-    }));
+    this.policies = createOrgPolicies(this, SCP_KIND, pack, props, i =>
+      `${i === 0 ? 'guards the guardrails; ' : ''}denies destructive catalog actions to ${scopeMode === AgentPolicyScope.ALL_PRINCIPALS ? 'all but break-glass principals' : 'agent principals'}`);
   }
 }
 

@@ -3,8 +3,10 @@
  * conditions, and packing several action groups (each with its own condition) into as few
  * organization policy documents as the budget allows.
  */
-import { Token } from 'aws-cdk-lib';
+import { Names, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as organizations from 'aws-cdk-lib/aws-organizations';
+import { Construct } from 'constructs';
 import { ActionCatalog } from '../../catalog/action-catalog';
 import { ActionCategory } from '../../catalog/action-category';
 import { AgentIdentity } from '../../identity/agent-identity';
@@ -218,4 +220,53 @@ export function checkCount(
 /** Splits a list of action names, each validated against the catalog (throws on an unknown one). */
 export function catalogActions(names: string[]): string[] {
   return names.map(n => ActionCatalog.describe(n).action);
+}
+
+/** What differs between the SCP and RCP constructs where their limits and children are the same. */
+export interface OrgPolicyKind {
+  /** 'SCP' or 'RCP', for messages. */
+  readonly short: string;
+  readonly type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+  readonly construct: string;
+  readonly defaultBudget: PolicyBudget;
+  readonly defaultMaxPerTarget: number;
+  /** The AWS-managed policy every target already has (FullAWSAccess, RCPFullAWSAccess). */
+  readonly fullAccessPolicy: string;
+  /** The AWS quota, for the fix of a bad maxPoliciesPerTarget. */
+  readonly quota: string;
+}
+
+export interface OrgPolicyLimits {
+  readonly budget: PolicyBudget;
+  readonly existing: number;
+  readonly max: number;
+}
+
+/** Validates the targets and the per-target limits shared by AgentScp and AgentRcp. */
+export function orgPolicyLimits(name: string, kind: OrgPolicyKind, props: {
+  targetIds: string[]; budget?: PolicyBudget; existingPoliciesPerTarget?: number; maxPoliciesPerTarget?: number;
+}): OrgPolicyLimits {
+  validateTargetIds(name, props.targetIds);
+  const budget = props.budget ?? kind.defaultBudget;
+  const existing = props.existingPoliciesPerTarget ?? 1;
+  const max = props.maxPoliciesPerTarget ?? kind.defaultMaxPerTarget;
+  validateCount(name, 'maxPoliciesPerTarget', max, 1, 1000, kind.quota);
+  validateCount(name, 'existingPoliciesPerTarget', existing, 1, max - 1,
+    `Count ${kind.fullAccessPolicy} (1) plus the ${kind.short}s other tools attach to the same targets; it must leave room for at least one ${kind.construct} document.`);
+  return { budget, existing, max };
+}
+
+/** One `CfnPolicy` per packed document, attached to the targets; the first is `Resource`. */
+export function createOrgPolicies(
+  scope: Construct, kind: OrgPolicyKind, pack: OrgPack, props: { targetIds: string[]; policyNamePrefix?: string },
+  describe: (index: number, count: number) => string,
+): organizations.CfnPolicy[] {
+  const prefix = props.policyNamePrefix ?? `guardrails-${Names.uniqueResourceName(scope, { maxLength: 80, separator: '-' })}`;
+  return pack.documents.map((d, i) => new organizations.CfnPolicy(scope, i === 0 ? 'Resource' : `Resource${i + 1}`, {
+    name: `${prefix}-${i + 1}`,
+    type: kind.type,
+    description: `cdk-agent-guardrails ${kind.construct} ${i + 1}/${pack.documents.length}: ${describe(i, pack.documents.length)}`,
+    content: d.json,
+    targetIds: props.targetIds,
+  }));
 }
