@@ -3,6 +3,10 @@
  * Shared by the generator and CATALOG.md, so the document always states the rules the
  * data was made with.
  */
+import { words } from '../../src/policy/private/patterns';
+
+/** The CamelCase splitter the packer uses, so rules and patterns agree on word boundaries. */
+export { words };
 
 /** Access levels that can change state. List and Read are never classified. */
 export const CLASSIFIED_ACCESS_LEVELS = ['Write', 'Permissions management'];
@@ -60,12 +64,6 @@ export const EXTRA_EVENT_NAMES: Record<string, string[]> = {
  * (Lambda records `DeleteFunction20150331`), so alarms match them by prefix.
  */
 export const EVENT_NAME_VERSION_SUFFIX_SERVICES = ['lambda'];
-
-/** Splits an action name into CamelCase words; an all-caps name (`DELETE`) is one word. */
-export function words(name: string): string[] {
-  if (/^[A-Z]+$/.test(name)) return [name];
-  return name.match(/[A-Z]+(?=[A-Z][a-z]|[0-9]|$)|[A-Z]?[a-z]+[0-9]*|[A-Z]+|[0-9]+/g) ?? [name];
-}
 
 /** The verb that decides the category: wrapper prefixes stripped, HTTP verbs capitalised. */
 export function verbOf(name: string): string {

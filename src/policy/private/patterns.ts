@@ -8,7 +8,8 @@
  * action wins. Actions no pattern covers are listed by name.
  */
 
-function words(name: string): string[] {
+/** Splits an action name into CamelCase words; an all-caps name (`DELETE`) is one word. */
+export function words(name: string): string[] {
   if (/^[A-Z]+$/.test(name)) return [name];
   return name.match(/[A-Z]+(?=[A-Z][a-z]|[0-9]|$)|[A-Z]?[a-z]+[0-9]*|[A-Z]+|[0-9]+/g) ?? [name];
 }
