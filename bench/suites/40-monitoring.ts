@@ -13,8 +13,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ActionCatalog } from '../../src/catalog';
+import { agentEventDetail } from '../../src/identity/private/principals';
 import { DestructiveCallAlarm } from '../../src/monitoring';
-import { principalDetail } from '../../src/monitoring/private/patterns';
 import { matchesPattern } from '../../test/harness/event-pattern';
 import * as r from '../../test/monitoring/records';
 import { fmt, median, row } from '../stats';
@@ -34,7 +34,7 @@ export async function run(): Promise<void> {
   const sizes = alarm.ruleInfo.map(i => i.characters);
   const bySeverity = (s: string) => alarm.ruleInfo.filter(i => i.severity === s).length;
 
-  const principal = principalDetail(true, undefined);
+  const principal = agentEventDetail(true);
   const bySource = new Map<string, string[]>();
   for (const a of ActionCatalog.actions()) {
     const info = ActionCatalog.describe(a);

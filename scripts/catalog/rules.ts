@@ -77,3 +77,48 @@ export function verbOf(name: string): string {
   if (/^[A-Z]+$/.test(rest)) return rest[0] + rest.slice(1).toLowerCase();
   return words(rest)[0] ?? rest;
 }
+
+/**
+ * Why each verb is destructive or disruptive: the reason of its catalog rule.
+ * Every verb of DESTROY_VERBS and DISRUPT_VERBS needs one (the generator checks).
+ */
+export const VERB_REASONS: Record<string, string> = {
+  Delete: 'deletes a resource or its data; AWS keeps no copy unless a protection made one',
+  Terminate: 'terminates a resource (instances, clusters, environments): its local state is gone',
+  Purge: 'purges the data a resource holds (queue messages, caches, records)',
+  Drop: 'drops a table, keyspace or index with its data',
+  Wipe: 'wipes a device or resource',
+  Destroy: 'destroys a resource',
+  Discard: 'discards data or a pending change that cannot be recovered',
+  Release: 'releases a resource to AWS (an Elastic IP, a host): another account may get it',
+  Erase: 'erases data',
+  Truncate: 'truncates a table or stream, removing its data',
+  Stop: 'stops a resource; it can be started again (the safe alternative to terminate)',
+  Disable: 'disables a resource or feature; it can be enabled again',
+  Detach: 'detaches a resource; it can be attached again',
+  Disassociate: 'disassociates two resources; they can be associated again',
+  Deregister: 'deregisters a resource; it can usually be registered again',
+  Revoke: 'revokes access or a grant; it can be granted again',
+  Cancel: 'cancels a running operation or order',
+  Reboot: 'reboots a resource: a short outage',
+  Restart: 'restarts a resource: a short outage',
+  Deactivate: 'deactivates a resource; it can be activated again',
+  Suspend: 'suspends a resource or process; it can be resumed',
+  Pause: 'pauses a resource or process; it can be resumed',
+  Unassign: 'unassigns a resource; it can be assigned again',
+  Unlink: 'unlinks two resources; they can be linked again',
+  Unsubscribe: 'unsubscribes an endpoint; it can subscribe again',
+  Unshare: 'stops sharing a resource; it can be shared again',
+  Remove: 'removes a member, permission or attachment; it can be added again',
+  Reset: 'resets a setting or state to its default',
+  Shutdown: 'shuts a resource down; it can be started again',
+  Expire: 'expires a session, credential or object',
+  Retire: 'retires a grant or resource',
+  Abort: 'aborts a running operation',
+  Disconnect: 'disconnects a session or resource',
+  Withdraw: 'withdraws an advertisement or request',
+  Deprovision: 'deprovisions a resource',
+  Flush: 'flushes a cache or buffer',
+  Clear: 'clears a state or setting',
+  Failover: 'fails a database or endpoint over to a replica',
+};

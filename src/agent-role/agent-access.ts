@@ -1,5 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ActionCatalog } from '../catalog/action-catalog';
+import { setActions } from '../policy/private/guards';
 
 /** Options for `AgentAccess.custom()`. */
 export interface CustomAgentAccessOptions {
@@ -30,18 +32,6 @@ export interface AgentAccessConfig {
   readonly boundaryStatements: iam.PolicyStatement[];
 }
 
-const ADMINISTRATION: readonly string[] = [
-  'iam', 'organizations', 'account', 'sso', 'sso-directory', 'identitystore', 'identity-sync',
-  'controltower', 'billing', 'aws-portal', 'payments', 'tax', 'invoicing', 'purchase-orders',
-  'consolidatedbilling', 'billingconductor', 'ram',
-];
-
-/** IAM read actions developer access keeps, for tools such as `cdk diff` and `terraform plan`. */
-const IAM_READS = [
-  'iam:Get*', 'iam:List*', 'iam:SimulatePrincipalPolicy', 'iam:SimulateCustomPolicy',
-  'iam:GenerateCredentialReport', 'iam:GenerateServiceLastAccessedDetails', 'iam:GenerateOrganizationsAccessReport',
-];
-
 /**
  * What an agent may do before the explicit denies apply.
  *
@@ -56,12 +46,6 @@ const IAM_READS = [
  * });
  */
 export abstract class AgentAccess {
-  /**
-   * Service prefixes of account, identity, organization and billing administration: an
-   * agent with developer access has none of their actions but IAM reads.
-   */
-  public static readonly ADMINISTRATION_SERVICES: string[] = [...ADMINISTRATION];
-
   /**
    * Read-only: the AWS managed `ReadOnlyAccess` policy.
    * @see https://docs.aws.amazon.com/aws-managed-policy/latest/reference/ReadOnlyAccess.html
@@ -121,13 +105,13 @@ function developerStatements(prefix = ''): iam.PolicyStatement[] {
     new iam.PolicyStatement({
       sid: `${prefix}AllowDeveloper`,
       effect: iam.Effect.ALLOW,
-      notActions: ADMINISTRATION.map(s => `${s}:*`),
+      notActions: ActionCatalog.administrationServices().map(s => `${s}:*`),
       resources: ['*'],
     }),
     new iam.PolicyStatement({
       sid: `${prefix}AllowIamRead`,
       effect: iam.Effect.ALLOW,
-      actions: IAM_READS,
+      actions: setActions('agent.iam-reads'),
       resources: ['*'],
     }),
   ];

@@ -7,14 +7,19 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { aws_iam as iamRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { AgentAccess } from './agent-access';
-import { binPack, MAX_QUOTA, policySize, validateAgentRoleProps } from './private/build';
+import { MAX_QUOTA, policySize, validateAgentRoleProps } from './private/build';
 import { CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS, guardStatements, selfProtectionStatements } from './private/statements';
 import { ActionCatalog } from '../catalog/action-catalog';
 import { ActionCategory } from '../catalog/action-category';
+import { EnforcementPoint } from '../catalog/catalog-rule';
 import { AgentIdentity } from '../identity/agent-identity';
+import { DenyPlan } from '../policy/deny-plan';
 import { PolicyBudget } from '../policy/policy-budget';
 import { PolicyPacker } from '../policy/policy-packer';
-import { ephemeralDenyCondition, GUARDED_TAG_KEYS, tagForgeryActions, tagForgeryDenyStatements } from '../policy/private/agent-statements';
+import { conditionBlock } from '../policy/private/conditions';
+import { setActions } from '../policy/private/guards';
+import { packStatements, planGroups } from '../policy/private/render';
+import { inputError } from '../private/errors';
 
 /** Properties of an `AgentRole`. */
 export interface AgentRoleProps {
@@ -67,8 +72,19 @@ export interface AgentRoleProps {
   readonly access?: AgentAccess;
 
   /**
-   * Also deny the reversible disruptive actions (stop, disable, detach, deregister, ...).
-   * Off by default: stopping is the safe alternative to terminating.
+   * Catalog categories whose rules the role denies. Guard rules (no forging of guardrail tags)
+   * apply whatever you choose.
+   *
+   * Risk: leaving a category out lets the agent run its actions, e.g. without EXPOSE it may
+   * make a bucket public.
+   * @default - ActionCatalog.defaultCategories(): DESTROY, WEAKEN, EXPOSE and ESCALATE
+   */
+  readonly categories?: ActionCategory[];
+
+  /**
+   * Also deny the reversible disruptive actions (stop, disable, detach, deregister, ...): adds
+   * `ActionCategory.DISRUPT` to `categories`. Off by default: stopping is the safe alternative to
+   * terminating.
    * @default false
    */
   readonly denyDisruptive?: boolean;
@@ -173,8 +189,10 @@ export class AgentRole extends Resource implements iam.IRole {
   public readonly policies: iam.ManagedPolicy[];
   /** The access level the role was given. */
   public readonly access: AgentAccess;
-  /** Catalog actions the role's explicit denies cover. */
+  /** Catalog actions the role's explicit denies cover (unconditionally, or unless tagged ephemeral). */
   public readonly deniedActionCount: number;
+  /** The deny plan the role's own policies render. */
+  public readonly denyPlan: DenyPlan;
 
   public readonly roleArn: string;
   public readonly roleName: string;
@@ -188,7 +206,7 @@ export class AgentRole extends Resource implements iam.IRole {
     super(scope, id);
     // Validate everything before creating any child.
     const access = props.access ?? AgentAccess.developer();
-    this.quota = validateAgentRoleProps(props);
+    this.quota = validateAgentRoleProps(this.node.path, props);
     this.access = access;
     const stack = Stack.of(this);
 
@@ -208,8 +226,9 @@ export class AgentRole extends Resource implements iam.IRole {
       sid: 'DenyGuardrailSessionTags',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
-      actions: ['sts:TagSession'],
-      conditions: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [...GUARDED_TAG_KEYS] } },
+      actions: setActions('agent.session-tags'),
+      // The same tag keys the guard rule protects on resources.
+      conditions: conditionBlock(ActionCatalog.rule('guard.tag-forgery').conditions),
     }));
     Tags.of(this.role).add(AgentIdentity.AGENT_TAG_KEY, AgentIdentity.AGENT_TAG_VALUE);
     for (const [k, v] of Object.entries(props.tags ?? {})) Tags.of(this.role).add(k, v);
@@ -225,28 +244,31 @@ export class AgentRole extends Resource implements iam.IRole {
     const protectedRoles = [...CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS, ...(props.protectedRoleArns ?? [])];
     const self = selfProtectionStatements({ passableRoleArns: passable, protectedRoleArns: protectedRoles });
 
-    const categories = [ActionCategory.DESTROY, ...(props.denyDisruptive ? [ActionCategory.DISRUPT] : [])];
-    const curated = [ActionCategory.WEAKEN, ActionCategory.EXPOSE, ActionCategory.ESCALATE];
+    // One deny plan per enforcement point: the role's own policies and its boundary.
+    const chosen = props.categories ?? ActionCatalog.defaultCategories();
+    const categories = [...new Set([...chosen, ...(props.denyDisruptive ? [ActionCategory.DISRUPT] : [])])];
     // iam:PassRole is an ESCALATE action; with passable roles it is denied on every other role instead.
-    const keep = (a: string) => !(passable.length > 0 && a === 'iam:PassRole');
-    const curatedActions = ActionCatalog.actions({ categories: curated }).filter(keep);
-    const curatedSet = new Set(curatedActions);
-    const exemptable = ActionCatalog.actions({ categories }).filter(a => !curatedSet.has(a));
-    const curatedDeny = new iam.PolicyStatement({
-      sid: 'DenyWeakenExposeEscalate',
-      effect: iam.Effect.DENY,
-      actions: PolicyPacker.compress(curatedActions),
-      resources: ['*'],
-    });
-    this.deniedActionCount = curatedActions.length + exemptable.length;
+    const exceptActions = passable.length ? setActions('agent.pass') : [];
+    const allowEphemeralDeletes = props.allowEphemeralDeletes === true;
+    const plan = DenyPlan.of({ point: EnforcementPoint.IDENTITY, categories, allowEphemeralDeletes, exceptActions });
+    const boundaryPlan = DenyPlan.of({ point: EnforcementPoint.BOUNDARY, categories, exceptActions });
+    this.deniedActionCount = plan.unconditionalActions().length + (plan.groups.find(g => g.name === 'Destroy')?.actions.length ?? 0);
+    this.denyPlan = plan;
 
     const allowPassRole = passable.length
-      ? [new iam.PolicyStatement({ sid: 'AllowPassWorkloadRoles', effect: iam.Effect.ALLOW, actions: ['iam:PassRole'], resources: passable })]
+      ? [new iam.PolicyStatement({ sid: 'AllowPassWorkloadRoles', effect: iam.Effect.ALLOW, actions: setActions('agent.pass'), resources: passable })]
       : [];
 
     // Boundary: the most the role can ever do, plus the denies that fit in one policy.
+    const boundaryDenies = boundaryPlan.groups.map(g => new iam.PolicyStatement({
+      sid: g.name === 'Deny' ? 'DenyWeakenExposeEscalate' : `Boundary${g.name}`,
+      effect: iam.Effect.DENY,
+      actions: PolicyPacker.compress(g.actions),
+      resources: ['*'],
+      conditions: conditionBlock(g.conditions),
+    }));
     const boundaryDoc = new iam.PolicyDocument({
-      statements: [...bound.boundaryStatements, ...allowPassRole, curatedDeny, ...self],
+      statements: [...bound.boundaryStatements, ...allowPassRole, ...boundaryDenies, ...self],
     });
     this.permissionsBoundary = new iam.ManagedPolicy(this, 'Boundary', {
       path: AgentIdentity.AGENT_ROLE_PATH,
@@ -256,35 +278,16 @@ export class AgentRole extends Resource implements iam.IRole {
     iam.PermissionsBoundary.of(this.role).apply(this.permissionsBoundary);
     const boundarySize = policySize(stack, boundaryDoc.toJSON().Statement);
     if (boundarySize > PolicyBudget.MANAGED_POLICY.maxCharacters) {
-      throw new Error(`AgentRole: the permissions boundary needs ${boundarySize} characters, over the ${PolicyBudget.MANAGED_POLICY.maxCharacters} of a managed policy. Pass fewer passableRoles or protectedRoleArns.`);
+      throw inputError('AgentRole', this.node.path, `passableRoles/protectedRoleArns: the permissions boundary needs ${boundarySize} characters, over the ${PolicyBudget.MANAGED_POLICY.maxCharacters} of a managed policy. Pass fewer passableRoles or protectedRoleArns.`);
     }
 
     // Identity policies: allows + all denies, packed into as few managed policies as fit.
-    const exemptTemplate = new iam.PolicyStatement({
-      effect: iam.Effect.DENY,
-      resources: ['*'],
-      conditions: props.allowEphemeralDeletes ? ephemeralDenyCondition() : undefined,
-    });
-    const destroyPack = PolicyPacker.pack({ actions: exemptable, template: exemptTemplate, sidPrefix: 'DenyDestroy', maxDocuments: 25 });
-    const forgery = tagForgeryDenyStatements();
-    const forgeryPack = PolicyPacker.pack({ actions: tagForgeryActions(), template: forgery[1], sidPrefix: 'DenyTagForgery', maxDocuments: 25 });
-
     const units: any[][] = [
-      ...destroyPack.documents.map(d => JSON.parse(d.json).Statement),
-      ...forgeryPack.documents.map(d => JSON.parse(d.json).Statement),
-      [forgery[0].toStatementJson(), forgery[2].toStatementJson()],
-      [curatedDeny.toStatementJson()],
-      self.map(s => s.toStatementJson()),
+      self.map(st => st.toStatementJson()),
       [new iam.PolicyStatement({
-        sid: 'DenyPrincipalsWithoutBoundary',
-        effect: iam.Effect.DENY,
-        actions: ['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
-        resources: ['*'],
-        conditions: { StringNotEquals: { 'iam:PermissionsBoundary': this.permissionsBoundary.managedPolicyArn } },
-      }).toStatementJson(), new iam.PolicyStatement({
         sid: 'DenyCreatePrincipals',
         effect: iam.Effect.DENY,
-        actions: ['iam:CreateRole', 'iam:CreateUser', 'iam:CreateGroup'],
+        actions: setActions('agent.create-principals'),
         resources: ['*'],
       }).toStatementJson()],
       guardStatements({
@@ -294,14 +297,18 @@ export class AgentRole extends Resource implements iam.IRole {
           ...(props.guardedTopics ?? []).map(t => t.topicArn),
           ...(props.guardedBackupVaults ?? []).map(v => v.backupVaultArn),
         ],
-      }).map(s => s.toStatementJson()),
-      [...bound.statements, ...allowPassRole].map(s => s.toStatementJson()),
-    ].filter(u => u.length > 0);
-
-    const bins = binPack(stack, units);
+      }).map(st => st.toStatementJson()),
+      [...bound.statements, ...allowPassRole].map(st => st.toStatementJson()),
+    ];
+    const packed = packStatements(units, planGroups(plan, { sidPrefix: 'Deny', what: `AgentRole '${this.node.path}'` }), PolicyBudget.MANAGED_POLICY, {
+      what: `AgentRole '${this.node.path}'`,
+      decreasing: true,
+      measure: statements => policySize(stack, statements),
+    });
+    const bins = packed.documents;
     const total = bins.length + bound.managedPolicies.length;
     if (total > this.quota) {
-      throw new Error(`managedPolicyQuota: AgentRole needs ${bins.length} generated managed policies${bound.managedPolicies.length ? ` and ${bound.managedPolicies.length} of the access level` : ''} (${total}), over the quota of ${this.quota}. Raise managedPolicyQuota (up to ${MAX_QUOTA}) after raising the IAM quota "Managed policies per role", or deny fewer categories.`);
+      throw inputError('AgentRole', this.node.path, `managedPolicyQuota: the role needs ${bins.length} generated managed policies${bound.managedPolicies.length ? ` and ${bound.managedPolicies.length} of the access level` : ''} (${total}), over the quota of ${this.quota}. Raise managedPolicyQuota (up to ${MAX_QUOTA}) after raising the IAM quota "Managed policies per role", or deny fewer categories.`);
     }
     this.policies = bins.map((statements, i) => new iam.ManagedPolicy(this, `Policy${i}`, {
       path: AgentIdentity.AGENT_ROLE_PATH,

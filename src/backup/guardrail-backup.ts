@@ -8,40 +8,16 @@ import { Construct } from 'constructs';
 import { adminPatternProblem, daysOf, globToRegExp, scheduleProblem, show } from './private/validation';
 import { VaultLock, VaultLockMode } from './vault-lock';
 import { AgentIdentity } from '../identity';
+import { setActions } from '../policy/private/guards';
 
-/**
- * Vault actions that destroy recovery points or loosen the vault's protection.
- *
- * These are the vault's own documented protection (its access policy), not a catalog list:
- * deleting or shortening recovery points, deleting the vault, and removing the lock or the policy.
- *
- * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html
- */
-const VAULT_DESTROY_ACTIONS = [
-  'backup:DeleteRecoveryPoint',
-  'backup:UpdateRecoveryPointLifecycle',
-  'backup:DisassociateRecoveryPoint',
-  'backup:DeleteBackupVault',
-  'backup:DeleteBackupVaultAccessPolicy',
-  'backup:DeleteBackupVaultLockConfiguration',
-];
+/** Vault actions that destroy recovery points or loosen the vault's protection (its documented access policy). */
+const VAULT_DESTROY_ACTIONS = setActions('backup.vault-destroy');
 
 /** Vault actions that CloudFormation needs to create or update the vault's policy and lock. */
-const VAULT_CONFIG_ACTIONS = [
-  'backup:PutBackupVaultAccessPolicy',
-  'backup:PutBackupVaultLockConfiguration',
-];
+const VAULT_CONFIG_ACTIONS = setActions('backup.vault-config');
 
 /** What AWS Backup needs on the vault key to write encrypted recovery points (no wildcards). */
-const BACKUP_KEY_ACTIONS = [
-  'kms:Decrypt',
-  'kms:Encrypt',
-  'kms:GenerateDataKey',
-  'kms:GenerateDataKeyWithoutPlaintext',
-  'kms:ReEncryptFrom',
-  'kms:ReEncryptTo',
-  'kms:DescribeKey',
-];
+const BACKUP_KEY_ACTIONS = setActions('backup.key-use');
 
 /**
  * Records, for cdk-nag's AwsSolutions-IAM4, why the backup and restore roles use AWS managed
@@ -60,7 +36,7 @@ function acknowledgeManagedPolicies(role: iam.IRole, names: string[]): void {
 }
 
 /** Key actions that would make every recovery point encrypted by the vault key unreadable. */
-const KEY_DESTROY_ACTIONS = ['kms:ScheduleKeyDeletion', 'kms:DisableKey'];
+const KEY_DESTROY_ACTIONS = setActions('backup.key-destroy');
 
 /**
  * A vault that the backup plan copies its recovery points into (another Region or account).
@@ -399,7 +375,7 @@ export class GuardrailBackup extends Construct {
           iam.ManagedPolicy.fromAwsManagedPolicyName('AWSBackupServiceRolePolicyForS3Restore'),
         ],
       });
-      this.encryptionKey.grant(restoreRole, 'kms:Decrypt', 'kms:DescribeKey');
+      this.encryptionKey.grant(restoreRole, ...setActions('backup.key-restore'));
       acknowledgeManagedPolicies(restoreRole, ['service-role/AWSBackupServiceRolePolicyForRestores', 'AWSBackupServiceRolePolicyForS3Restore']);
       this.restoreRole = restoreRole;
     }

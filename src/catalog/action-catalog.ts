@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ActionCategory } from './action-category';
+import { ActionSet, CatalogRule, EnforcementPoint, RuleCondition } from './catalog-rule';
 
 /** Filter for `ActionCatalog.actions()`. */
 export interface ActionQuery {
@@ -22,6 +23,21 @@ export interface ActionQuery {
    * @default - both
    */
   readonly supportsResourceTag?: boolean;
+}
+
+/** Filter for `ActionCatalog.rules()`. */
+export interface RuleQuery {
+  /**
+   * Categories to include; a rule in any of them is returned. Guard rules are always returned.
+   * @default - every category
+   */
+  readonly categories?: ActionCategory[];
+
+  /**
+   * Only rules enforceable at this point.
+   * @default - every rule
+   */
+  readonly enforceableAt?: EnforcementPoint;
 }
 
 /** What the catalog knows about one action. */
@@ -77,11 +93,28 @@ interface ServiceData {
   readonly actions: Array<[string, number, number, string]>;
 }
 
+interface RuleData {
+  readonly id: string;
+  readonly categories: string[];
+  readonly exemptable: boolean;
+  readonly guard?: boolean;
+  readonly at: string[];
+  readonly conditions?: RuleCondition[];
+  readonly eventDetail?: unknown;
+  readonly reason: string;
+  readonly source?: string;
+  readonly actions: Record<string, string[]>;
+}
+
 interface CatalogData {
   readonly generatedFrom: { readonly package: string; readonly version: string };
   readonly accessLevels: string[];
   readonly categories: Record<string, number>;
+  readonly defaultCategories: string[];
+  readonly administrationServices: string[];
   readonly curated: Record<string, Array<{ action: string; reason: string; source?: string }>>;
+  readonly sets: Record<string, { reason: string; actions: string[] }>;
+  readonly rules: RuleData[];
   readonly services: Record<string, ServiceData>;
 }
 
@@ -90,9 +123,10 @@ interface Loaded {
   /** lower-cased `svc:name` → [service, index] */
   readonly index: Map<string, [string, number]>;
   readonly curated: Map<string, { reason: string; source?: string }>;
+  readonly rules: CatalogRule[];
+  /** canonical `svc:Name` → ids of the rules naming it */
+  readonly rulesByAction: Map<string, string[]>;
 }
-
-const DEFAULT_CATEGORIES = [ActionCategory.DESTROY, ActionCategory.WEAKEN, ActionCategory.EXPOSE, ActionCategory.ESCALATE];
 
 /**
  * Every AWS action, with the categories that matter when an agent holds credentials.
@@ -147,7 +181,7 @@ export class ActionCatalog {
   /** Actions matching a query, sorted by service then name. */
   public static actions(query: ActionQuery = {}): string[] {
     const { data } = ActionCatalog.load();
-    const mask = ActionCatalog.mask(query.categories ?? DEFAULT_CATEGORIES);
+    const mask = ActionCatalog.mask(query.categories ?? ActionCatalog.defaultCategories());
     const services = query.services ?? Object.keys(data.services);
     const out: string[] = [];
     for (const svc of services) {
@@ -160,6 +194,69 @@ export class ActionCatalog {
       }
     }
     return out;
+  }
+
+  /**
+   * The categories the guardrails deny by default: DESTROY, WEAKEN, EXPOSE and ESCALATE.
+   * DISRUPT is left out: stopping is the safe alternative to terminating.
+   */
+  public static defaultCategories(): ActionCategory[] {
+    return ActionCatalog.load().data.defaultCategories.map(c => c as ActionCategory);
+  }
+
+  /**
+   * Service prefixes of account, identity, organization and billing administration (`iam`,
+   * `organizations`, `sso`, billing services, ...).
+   */
+  public static administrationServices(): string[] {
+    return [...ActionCatalog.load().data.administrationServices];
+  }
+
+  /**
+   * The catalog's rules, in data order (verb rules, curated entries, guard rules).
+   *
+   * Every enforcement point renders them through `DenyPlan`; CATALOG.md lists them.
+   */
+  public static rules(query: RuleQuery = {}): CatalogRule[] {
+    const { rules } = ActionCatalog.load();
+    const cats = query.categories;
+    if (cats) ActionCatalog.mask(cats); // validates
+    return rules.filter(r => (!cats || r.guard || r.categories.some(c => cats.includes(c)))
+      && (query.enforceableAt === undefined || r.enforceableAt.includes(query.enforceableAt)));
+  }
+
+  /** One rule by its id. Throws if there is none. */
+  public static rule(id: string): CatalogRule {
+    const hit = ActionCatalog.load().rules.find(r => r.id === id);
+    if (!hit) throw new Error(`rule: '${id}' is not a rule of the action catalog. Use an id from ActionCatalog.rules() or CATALOG.md, e.g. 'destroy.terminate'.`);
+    return hit;
+  }
+
+  /** The rules that name an action (case-insensitive); empty when none does. */
+  public static rulesOf(action: string): CatalogRule[] {
+    const canonical = ActionCatalog.describe(action).action;
+    const ids = ActionCatalog.load().rulesByAction.get(canonical) ?? [];
+    return ids.map(id => ActionCatalog.rule(id));
+  }
+
+  /** A named action set (grants, resource policies, guards). Throws if there is none. */
+  public static actionSet(id: string): ActionSet {
+    const set = ActionCatalog.load().data.sets[id];
+    if (!set) throw new Error(`actionSet: '${id}' is not an action set of the catalog. Use an id listed in CATALOG.md "Action sets", e.g. 'kill-switch.revoke'.`);
+    return { id, reason: set.reason, actions: [...set.actions] };
+  }
+
+  /** Ids of every action set, sorted. */
+  public static actionSetIds(): string[] {
+    return Object.keys(ActionCatalog.load().data.sets);
+  }
+
+  /** Actions of one service whose access level is not Read or List (writes, permissions, tagging), sorted. */
+  public static writeActionsOf(service: string): string[] {
+    const { data } = ActionCatalog.load();
+    const s = data.services[service];
+    if (!s) throw new Error(`service: '${service}' is not in the action catalog. Use a service prefix such as 'ec2' or 's3'.`);
+    return s.actions.filter(a => !/^(Read|List)$/.test(data.accessLevels[a[1]])).map(a => `${service}:${a[0]}`);
   }
 
   /** Whether the catalog has this action (case-insensitive, as IAM matches actions). */
@@ -234,7 +331,31 @@ export class ActionCatalog {
       for (const entries of Object.values(data.curated)) {
         for (const e of entries) if (!curated.has(e.action)) curated.set(e.action, { reason: e.reason, source: e.source });
       }
-      ActionCatalog.cache = { data, index, curated };
+      const rulesByAction = new Map<string, string[]>();
+      const rules: CatalogRule[] = data.rules.map(r => {
+        const actions: string[] = [];
+        for (const [svc, names] of Object.entries(r.actions)) {
+          for (const n of names) {
+            const a = `${svc}:${n}`;
+            actions.push(a);
+            if (!rulesByAction.has(a)) rulesByAction.set(a, []);
+            rulesByAction.get(a)!.push(r.id);
+          }
+        }
+        return {
+          id: r.id,
+          categories: r.categories.map(c => c as ActionCategory),
+          actions,
+          conditions: (r.conditions ?? []).map(c => ({ operator: c.operator, key: c.key, values: [...c.values] })),
+          eventDetailJson: r.eventDetail === undefined ? undefined : JSON.stringify(r.eventDetail),
+          ephemeralExemptable: r.exemptable,
+          guard: r.guard === true,
+          enforceableAt: r.at.map(p => p as EnforcementPoint),
+          reason: r.reason,
+          source: r.source,
+        };
+      });
+      ActionCatalog.cache = { data, index, curated, rules, rulesByAction };
     }
     return ActionCatalog.cache;
   }

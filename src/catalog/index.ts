@@ -1,2 +1,3 @@
 export * from './action-category';
 export * from './action-catalog';
+export * from './catalog-rule';

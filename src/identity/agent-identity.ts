@@ -51,5 +51,26 @@ export class AgentIdentity {
   /** Condition key that tests the agent principal tag. */
   public static readonly AGENT_TAG_CONDITION_KEY = 'aws:PrincipalTag/guardrails:agent';
 
+  /** ARN pattern of the customer managed policies agent roles carry (boundaries included): the agent path. */
+  public static readonly AGENT_POLICY_ARN_PATTERN = 'arn:aws:iam::*:policy/guardrails-agent/*';
+
+  /**
+   * IAM path of guardian roles: roles of the guardrails themselves that act on agent roles
+   * (the kill switch's role). Organization policies let them revoke agent sessions and let
+   * nobody but break-glass change them.
+   */
+  public static readonly GUARDIAN_ROLE_PATH = '/guardrails-guardian/';
+
+  /** ARN pattern matching every guardian role in any account of the `aws` partition. */
+  public static readonly GUARDIAN_ROLE_ARN_PATTERN = 'arn:aws:iam::*:role/guardrails-guardian/*';
+
+  /**
+   * Name prefix of the resources that guard the agent (alarm rules, topics, queues, trails,
+   * functions, log groups, alarms, vaults). Agent roles may not change resources named with it,
+   * and AgentScp lets only break-glass principals change the rules and functions named with it,
+   * so the prefix is reserved for the guardrails.
+   */
+  public static readonly GUARDRAIL_NAME_PREFIX = 'guardrails-';
+
   private constructor() {}
 }

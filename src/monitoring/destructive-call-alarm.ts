@@ -16,8 +16,7 @@ import { Construct } from 'constructs';
 import { KillSwitch, KillSwitchOptions } from './kill-switch';
 import { alertMessage } from './private/messages';
 import {
-  RULES_PER_BUS_QUOTA, TamperBranch, packAlternatives, packPatterns, principalDetail,
-  tamperAlternatives, watchedActions,
+  RULES_PER_BUS_QUOTA, TamperBranch, packAlternatives, planPatterns, tamperAlternatives, watchedPlan,
 } from './private/patterns';
 import {
   WARNING_PREFIX, futurePath, propError, validateCount, validateEmails, validateNamePrefix, validatePeriod,
@@ -25,8 +24,11 @@ import {
 } from './private/validation';
 import { ActionCategory } from '../catalog/action-category';
 import { AgentIdentity } from '../identity/agent-identity';
+import { agentEventDetail } from '../identity/private/principals';
+import { DenyPlan } from '../policy/deny-plan';
 import { PolicyBudget } from '../policy/policy-budget';
 import { PackedEventPattern } from '../policy/policy-packer';
+import { GUARDED_KINDS, setActions } from '../policy/private/guards';
 
 /** Whose calls raise an alert. */
 export enum PrincipalScope {
@@ -257,6 +259,9 @@ export class DestructiveCallAlarm extends Construct {
   /** Catalog actions watched. */
   public readonly actionsWatched: number;
 
+  /** The plan (rules enforceable at EVENTS) the critical and denied rules render. */
+  public readonly denyPlan: DenyPlan;
+
   /** Catalog actions whose events the patterns match. */
   public readonly actionsCovered: number;
 
@@ -286,7 +291,7 @@ export class DestructiveCallAlarm extends Construct {
 
   constructor(scope: Construct, id: string, props: DestructiveCallAlarmProps = {}) {
     // ---- validate everything before any child exists ----
-    const path = futurePath(scope, id);
+    const path = futurePath('DestructiveCallAlarm', scope, id);
     const emails = props.emails ?? [];
     validateEmails(path, emails);
     if (props.slack) validateSlack(path, props.slack.workspaceId, props.slack.channelId);
@@ -329,13 +334,16 @@ export class DestructiveCallAlarm extends Construct {
     validateCount(path, 'maxRules', maxRules, 1, RULES_PER_BUS_QUOTA);
     if (props.namePrefix !== undefined) validateNamePrefix(path, props.namePrefix);
 
-    const actions = watchedActions(props.categories, props.services);
-    if (actions.length === 0) {
+    if (props.categories !== undefined && props.categories.length === 0) {
+      throw propError(path, 'categories: [] watches nothing but the guard rules. Omit categories for the default (the categories the other layers deny), or name at least one ActionCategory.');
+    }
+    const plan = watchedPlan(props.categories, props.services);
+    if (plan.actions().length === 0) {
       throw propError(path, `categories/services: [${(props.categories ?? []).join(', ')}] / [${(props.services ?? []).join(', ')}] select no catalog action. Widen them.`);
     }
-    const principal = principalDetail(agentsOnly, agentPatterns);
-    const critical = packPatterns(actions, { ...principal, errorCode: [{ exists: false }] }, budget);
-    const denied = packPatterns(actions, { ...principal, errorCode: [{ exists: true }] }, budget);
+    const principal = agentEventDetail(agentsOnly, agentPatterns);
+    const critical = planPatterns(plan, { ...principal, errorCode: [{ exists: false }] }, budget);
+    const denied = planPatterns(plan, { ...principal, errorCode: [{ exists: true }] }, budget);
 
     super(scope, id);
     const stack = Stack.of(this);
@@ -343,7 +351,8 @@ export class DestructiveCallAlarm extends Construct {
     this.namePrefix = props.namePrefix ?? `guardrails-${Names.uniqueResourceName(this, { maxLength: 29, separator: '-' }).replace(/[^A-Za-z0-9-]/g, '')}`;
     Tags.of(this).add(AgentIdentity.GUARD_TAG_KEY, AgentIdentity.GUARD_TAG_VALUE);
     const name = (suffix: string) => `${this.namePrefix}-${suffix}`;
-    this.actionsWatched = actions.length;
+    this.actionsWatched = critical.actionsWatched;
+    this.denyPlan = plan;
     this.actionsCovered = critical.actionsCovered;
     this.actionsWithoutEvent = critical.actionsWithoutEvent;
 
@@ -356,14 +365,14 @@ export class DestructiveCallAlarm extends Construct {
     this.key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowEventBridgeAndCloudWatchToUseTheKey',
       principals: [new iam.ServicePrincipal('events.amazonaws.com'), new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      actions: setActions('alarm.key-use-by-services'),
       resources: ['*'],
     }));
 
     this.key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudWatchLogsForTheAlarmLogGroups',
       principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      actions: setActions('alarm.key-use-by-logs'),
       resources: ['*'],
       conditions: {
         ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
@@ -436,7 +445,7 @@ export class DestructiveCallAlarm extends Construct {
     new logs.ResourcePolicy(this, 'DeniedLogPolicy', {
       policyStatements: [new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('events.amazonaws.com'), new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        actions: setActions('alarm.log-delivery'),
         resources: [this.deniedLog.logGroupArn],
         conditions: { ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${this.namePrefix}-*` }) } },
       })],
@@ -498,30 +507,33 @@ export class DestructiveCallAlarm extends Construct {
     critical.patterns.forEach((p, i) => addRule(AlarmSeverity.CRITICAL, i, p.pattern, info(p)));
     denied.patterns.forEach((p, i) => addRule(AlarmSeverity.DENIED, i, p.pattern, info(p)));
 
-    const branches: TamperBranch[] = [
-      { service: 'cloudtrail', fields: [['name', trailName ? trailMatchers(trailName) : trailMatchers(name('trail'))]] },
-      { service: 'events', fields: [['name', [{ prefix: `${this.namePrefix}-` }]], ['rule', [{ prefix: `${this.namePrefix}-` }]]] },
-      { service: 'sns', fields: [['topicArn', [{ wildcard: `arn:*:sns:*:*:${this.namePrefix}-*` }]], ['subscriptionArn', [{ wildcard: `arn:*:sns:*:*:${this.namePrefix}-*` }]]] },
-      { service: 'sqs', fields: [['queueUrl', [{ wildcard: `https://*/${name('dlq')}` }]]] },
-      { service: 'kms', fields: [['keyId', [this.key.keyId, this.key.keyArn]]] },
-      { service: 'logs', fields: [['logGroupName', [this.deniedLog.logGroupName]]] },
-      { service: 'cloudwatch', fields: [['alarmNames', [{ prefix: `${this.namePrefix}-` }]]] },
-    ];
-    if (this.killSwitch) {
-      branches.push({ service: 'lambda', fields: [['functionName', [name('kill-switch'), { wildcard: `arn:*:lambda:*:*:function:${name('kill-switch')}*` }]]] });
-    }
-    if (props.slack) {
-      branches.push({ service: 'chatbot', fields: [['chatConfigurationArn', [{ wildcard: `arn:*:chatbot::*:chat-configuration/slack-channel/${props.slack.configurationName ?? name('slack')}` }]]] });
-    }
+    // Tampering: the guard registry says which fields name each kind of guarding resource; the
+    // matchers are this alarm's own names.
+    const matchers: Record<string, unknown[] | undefined> = {
+      'trail': trailName ? trailMatchers(trailName) : trailMatchers(name('trail')),
+      'rule': [{ prefix: `${this.namePrefix}-` }],
+      'topic': [{ wildcard: `arn:*:sns:*:*:${this.namePrefix}-*` }],
+      'queue': [{ wildcard: `https://*/${name('dlq')}` }],
+      'key': [this.key.keyId, this.key.keyArn],
+      'log-group': [this.deniedLog.logGroupName],
+      'alarm': [{ prefix: `${this.namePrefix}-` }],
+      'function': this.killSwitch ? [name('kill-switch'), { wildcard: `arn:*:lambda:*:*:function:${name('kill-switch')}*` }] : undefined,
+      'chatbot': props.slack ? [{ wildcard: `arn:*:chatbot::*:chat-configuration/slack-channel/${props.slack.configurationName ?? name('slack')}` }] : undefined,
+    };
+    const branches: TamperBranch[] = GUARDED_KINDS.filter(k => matchers[k.id] !== undefined).map(k => ({
+      service: k.service,
+      extraActions: k.orgGuardSet ? setActions(k.orgGuardSet) : [],
+      fields: k.eventFields.map(f => [f, matchers[k.id]!] as [string, unknown[]]),
+    }));
     const tampering = packAlternatives(tamperAlternatives(branches), principal, budget);
     tampering.forEach((t, i) => addRule(AlarmSeverity.TAMPERING, i, { detailType: t.pattern['detail-type'], detail: t.pattern.detail }, {
       characters: t.characters, actionCount: 0, eventSources: [...new Set<string>(collectSources(t.pattern.detail))].sort(),
     }));
 
     if (this.rules.length > maxRules) {
-      throw propError(this.node.path, `the patterns need ${this.rules.length} rules (${critical.patterns.length} critical, ${denied.patterns.length} denied, ${tampering.length} tampering), over maxRules ${maxRules}; the default event bus holds ${RULES_PER_BUS_QUOTA} rules by default. Narrow categories/services, raise maxRules (and the quota), or raise patternBudget.`);
+      throw propError(futurePath('DestructiveCallAlarm', this), `the patterns need ${this.rules.length} rules (${critical.patterns.length} critical, ${denied.patterns.length} denied, ${tampering.length} tampering), over maxRules ${maxRules}; the default event bus holds ${RULES_PER_BUS_QUOTA} rules by default. Narrow categories/services, raise maxRules (and the quota), or raise patternBudget.`);
     }
-    Annotations.of(this).addInfo(`DestructiveCallAlarm: ${this.rules.length} rules on the default bus (${critical.patterns.length} critical, ${denied.patterns.length} denied, ${tampering.length} tampering) covering ${critical.actionsCovered} of ${actions.length} catalog actions; largest pattern ${Math.max(...this.ruleInfo.map(r => r.characters))} of ${budget.maxCharacters} characters.`);
+    Annotations.of(this).addInfo(`DestructiveCallAlarm: ${this.rules.length} rules on the default bus (${critical.patterns.length} critical, ${denied.patterns.length} denied, ${tampering.length} tampering) covering ${critical.actionsCovered} of ${critical.actionsWatched} catalog actions; largest pattern ${Math.max(...this.ruleInfo.map(r => r.characters))} of ${budget.maxCharacters} characters.`);
 
     // ---- alarms ----
     const topicAction = new cw_actions.SnsAction(this.topic);

@@ -1,12 +1,14 @@
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PrincipalScope } from './destructive-call-alarm';
-import { packPatterns, principalDetail, RULES_PER_BUS_QUOTA, watchedActions } from './private/patterns';
+import { planPatterns, RULES_PER_BUS_QUOTA, watchedPlan } from './private/patterns';
 import { futurePath, propError, validateCount, validateRetry } from './private/validation';
 import { ActionCategory } from '../catalog/action-category';
+import { AgentIdentity } from '../identity/agent-identity';
+import { agentEventDetail } from '../identity/private/principals';
 import { PolicyBudget } from '../policy/policy-budget';
 
 /** Properties of a `DestructiveCallForwarder`. */
@@ -87,7 +89,7 @@ export class DestructiveCallForwarder extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: DestructiveCallForwarderProps) {
-    const path = futurePath(scope, id);
+    const path = futurePath('DestructiveCallForwarder', scope, id);
     if (!Token.isUnresolved(props.alarmRegion) && !/^[a-z]{2}(?:-[a-z]+)+-\d$/.test(props.alarmRegion)) {
       throw propError(path, `alarmRegion: '${props.alarmRegion}' is not a Region code. Use the Region of the DestructiveCallAlarm, e.g. 'eu-west-1'.`);
     }
@@ -98,16 +100,20 @@ export class DestructiveCallForwarder extends Construct {
     const maxEventAge = props.maxEventAge ?? Duration.hours(24);
     validateRetry(path, retryAttempts, maxEventAge);
     const agentsOnly = (props.principalScope ?? PrincipalScope.AGENTS) === PrincipalScope.AGENTS;
-    const actions = watchedActions(props.categories, props.services);
-    const packed = packPatterns(actions, principalDetail(agentsOnly, props.agentRoleArnPatterns), props.patternBudget);
+    const principal = agentEventDetail(agentsOnly, props.agentRoleArnPatterns);
+    const packed = planPatterns(watchedPlan(props.categories, props.services), principal, props.patternBudget);
     validateCount(path, 'rules needed', packed.patterns.length, 1, RULES_PER_BUS_QUOTA);
 
     super(scope, id);
     const stack = Stack.of(this);
     if (!Token.isUnresolved(stack.region) && stack.region === props.alarmRegion && (props.alarmAccount ?? stack.account) === stack.account) {
-      throw propError(this.node.path, `alarmRegion: '${props.alarmRegion}' is this stack's own Region; the alarm already sees these events. Deploy the forwarder in the other Regions only.`);
+      throw propError(futurePath('DestructiveCallForwarder', this), `alarmRegion: '${props.alarmRegion}' is this stack's own Region; the alarm already sees these events. Deploy the forwarder in the other Regions only.`);
     }
+    // Named with the reserved prefix and tagged, so AgentRole and AgentScp guard the forwarder as they guard the alarm.
+    const prefix = `${AgentIdentity.GUARDRAIL_NAME_PREFIX}${Names.uniqueResourceName(this, { maxLength: 29, separator: '-' }).replace(/[^A-Za-z0-9-]/g, '')}`;
+    Tags.of(this).add(AgentIdentity.GUARD_TAG_KEY, AgentIdentity.GUARD_TAG_VALUE);
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: `${prefix}-dlq`,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -123,6 +129,7 @@ export class DestructiveCallForwarder extends Construct {
     const target = new targets.EventBus(bus, { deadLetterQueue: this.deadLetterQueue });
     this.rules = packed.patterns.map((p, i) => {
       const rule = new events.Rule(this, `Forward${i}`, {
+        ruleName: `${prefix}-forward-${String(i).padStart(2, '0')}`,
         description: `cdk-agent-guardrails: forwards ${p.actionCount} catalog actions' events to ${props.alarmRegion}`,
         eventPattern: p.pattern,
       });

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { KillSwitchFunction } from './kill-switch-function';
 import { futurePath, propError } from './private/validation';
 import { AgentIdentity } from '../identity/agent-identity';
+import { setActions } from '../policy/private/guards';
 
 /** When the kill switch fires and what it does; the opt-in part of `DestructiveCallAlarmProps`. */
 export interface KillSwitchOptions {
@@ -107,7 +108,7 @@ export class KillSwitch extends Construct {
   public readonly errorsAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: KillSwitchProps) {
-    const path = futurePath(scope, id);
+    const path = futurePath('KillSwitch', scope, id);
     const rolePath = props.agentRolePath ?? AgentIdentity.AGENT_ROLE_PATH;
     if (Token.isUnresolved(rolePath) || !/^\/(?:[\x21-\x7E]+\/)?$/.test(rolePath) || rolePath === '/') {
       throw propError(path, `agentRolePath: '${rolePath}' is not an IAM path below the root. Use a path that starts and ends with '/', such as '${AgentIdentity.AGENT_ROLE_PATH}'.`);
@@ -120,19 +121,22 @@ export class KillSwitch extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       encryptionKey: props.encryptionKey,
     });
+    // A guardian role: AgentScp lets roles under this path revoke agent sessions, and lets only
+    // break-glass principals change them.
     const role = new iam.Role(this, 'Role', {
+      path: AgentIdentity.GUARDIAN_ROLE_PATH,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Kill switch: revokes agent role sessions (iam:PutRolePolicy on agent roles only)',
     });
     logGroup.grantWrite(role);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'RevokeAgentSessions',
-      actions: ['iam:GetRolePolicy', 'iam:PutRolePolicy'],
+      actions: setActions('kill-switch.revoke'),
       resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${rolePath.slice(1)}*` })],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ListAgentRoles',
-      actions: ['iam:ListRoles'],
+      actions: setActions('kill-switch.list'),
       resources: ['*'],
     }));
 

@@ -59,6 +59,32 @@ export interface AgentOrganizationPolicyProps {
    * @default - `guardrails-` followed by a name unique to this construct's path
    */
   readonly policyNamePrefix?: string;
+
+  /**
+   * Further attachment levels, in order, that take the documents `targetIds` has no room for:
+   * an ancestor of the targets (a parent OU, or the root) has its own quota of policies per
+   * target. A policy attached to an ancestor applies to every account below it, so the denies
+   * still reach the targets' accounts (and every other account under that ancestor, where they
+   * deny only what they deny to the targets).
+   *
+   * When every level is full, synthesis fails with the figures: never the deploy.
+   * @default - none: every document goes to `targetIds`
+   * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html
+   */
+  readonly overflowLevels?: AttachmentLevel[];
+}
+
+/** An attachment level that takes documents its targets' quota has room for. */
+export interface AttachmentLevel {
+  /** Roots, OUs or accounts of this level (all get the same documents). */
+  readonly targetIds: string[];
+
+  /**
+   * Policies of the same type already attached directly to each of these targets, counting the
+   * AWS managed default policy.
+   * @default 1 - only the AWS managed default policy
+   */
+  readonly existingPoliciesPerTarget?: number;
 }
 
 /** Which principals the denies of an `AgentScp` apply to. */

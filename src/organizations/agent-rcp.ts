@@ -1,14 +1,13 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 import { AgentOrganizationPolicyProps } from './agent-organization-policy';
-import {
-  DEFAULT_CATEGORIES, PackGroup, agentMatches, checkCount, createOrgPolicies, OrgPolicyKind, orgPolicyLimits, packGroups, splitActions,
-} from './private/org-policies';
+import { createOrgPolicies, OrgInput, OrgPolicyKind, orgPolicyLimits, placeDocuments } from './private/org-policies';
 import { ActionCatalog } from '../catalog/action-catalog';
+import { EnforcementPoint } from '../catalog/catalog-rule';
 import { AgentIdentity } from '../identity/agent-identity';
+import { DenyPlan } from '../policy/deny-plan';
 import { PolicyBudget } from '../policy/policy-budget';
-import { ephemeralDenyCondition, mergeConditions, tagForgeryActions, tagForgeryCondition } from '../policy/private/agent-statements';
+import { packStatements, planGroups } from '../policy/private/render';
 
 
 const RCP_KIND: OrgPolicyKind = {
@@ -16,7 +15,7 @@ const RCP_KIND: OrgPolicyKind = {
   type: 'RESOURCE_CONTROL_POLICY',
   construct: 'AgentRcp',
   defaultBudget: PolicyBudget.RCP,
-  defaultMaxPerTarget: 5,
+  defaultMaxPerTarget: PolicyBudget.RCPS_PER_TARGET,
   fullAccessPolicy: 'RCPFullAWSAccess',
   quota: 'AWS allows 5 RCPs per root, OU or account.',
 };
@@ -81,59 +80,52 @@ export class AgentRcp extends Construct {
   /** Services whose resources the RCPs protect. */
   public readonly services: string[];
 
-  /** Distinct catalog actions denied to agents. */
+  /** Distinct catalog actions denied to agents (under some condition), tagging actions of the guard rules included. */
   public readonly actionsDenied: number;
 
-  /** Distinct catalog actions the packed patterns match, tagging actions of the tag-forgery deny included. */
+  /** Distinct catalog actions the packed statements name (equals `actionsDenied`). */
   public readonly actionsCovered: number;
+
+  /** The deny plan the RCPs render. */
+  public readonly denyPlan: DenyPlan;
 
   constructor(scope: Construct, id: string, props: AgentRcpProps) {
     super(scope, id);
-    const name = `AgentRcp ${this.node.path}`;
+    const input = new OrgInput(RCP_KIND, this.node.path);
 
     // --- validate everything before creating any child
-    const { budget, existing, max } = orgPolicyLimits(name, RCP_KIND, props);
+    const { budget, max, levels } = orgPolicyLimits(input, props);
     const supported = ActionCatalog.rcpServices();
     for (const s of props.services ?? []) {
       if (!supported.includes(s)) {
-        throw new Error(`${name}: services: '${s}' does not support resource control policies (catalog ${ActionCatalog.dataVersion}). Use services of ActionCatalog.rcpServices(), e.g. 's3', 'kms', 'sqs', 'secretsmanager'.`);
+        throw input.error(`services: '${s}' does not support resource control policies (catalog ${ActionCatalog.dataVersion}). Use services of ActionCatalog.rcpServices(), e.g. 's3', 'kms', 'sqs', 'secretsmanager'.`);
       }
     }
     if (props.services && props.services.length === 0) {
-      throw new Error(`${name}: services: [] protects nothing. Omit services to cover every RCP service, or name some, e.g. ['s3', 'kms'].`);
+      throw input.error('services: [] protects nothing. Omit services to cover every RCP service, or name some, e.g. [\'s3\', \'kms\'].');
     }
-    const matches = agentMatches(name, props.matchAgentTag ?? true, props.agentPrincipalArnPatterns ?? [AgentIdentity.AGENT_ROLE_ARN_PATTERN]);
-    const categories = props.categories ?? DEFAULT_CATEGORIES;
-    const all = splitActions(name, categories); // validates the categories
-    const services = (props.services ?? supported).filter(s => [...all.exemptable, ...all.other].some(a => a.startsWith(`${s}:`)));
+    const matches = input.agentMatches(props.matchAgentTag ?? true, props.agentPrincipalArnPatterns ?? [AgentIdentity.AGENT_ROLE_ARN_PATTERN]);
+    const categories = props.categories ?? ActionCatalog.defaultCategories();
+    input.validateCategories(categories);
+    const plan = DenyPlan.of({
+      point: EnforcementPoint.RCP, categories, allowEphemeralDeletes: props.allowEphemeralDeletes ?? true, services: props.services ?? supported,
+    });
+    const services = [...new Set(plan.actions().map(a => a.slice(0, a.indexOf(':'))))].sort();
     if (services.length === 0) {
-      throw new Error(`${name}: none of the services ${JSON.stringify(props.services ?? supported)} has actions in categories ${categories.join(', ')}. Name other services or categories.`);
+      throw input.error(`services: none of ${JSON.stringify(props.services ?? supported)} has actions in categories ${categories.join(', ')}. Name other services or categories.`);
     }
-    const { exemptable, other } = splitActions(name, categories, services);
-    const forgeryActions = tagForgeryActions().filter(a => services.includes(a.split(':')[0]));
-    const ephemeral = props.allowEphemeralDeletes ?? true;
-
-    const groups: PackGroup[] = [];
-    for (const m of matches) {
-      const base = { effect: iam.Effect.DENY, principals: [new iam.StarPrincipal()], resources: ['*'] };
-      groups.push({
-        actions: exemptable,
-        sidPrefix: `${m.label}Destroy`,
-        template: new iam.PolicyStatement({ ...base, conditions: ephemeral ? mergeConditions(m.condition, ephemeralDenyCondition()) : m.condition }),
-      });
-      groups.push({ actions: other, sidPrefix: `${m.label}Deny`, template: new iam.PolicyStatement({ ...base, conditions: m.condition }) });
-      groups.push({ actions: forgeryActions, sidPrefix: `${m.label}TagForgery`, template: new iam.PolicyStatement({ ...base, conditions: tagForgeryCondition(m.condition) }) });
-    }
-    const pack = packGroups(name, [], groups, budget);
-    checkCount(name, RCP_KIND.short, pack, budget, existing, max, RCP_KIND.fullAccessPolicy);
+    const what = `AgentRcp '${this.node.path}'`;
+    const packed = packStatements([], planGroups(plan, { principals: matches, starPrincipal: true, what }), budget, { what });
+    const documents = placeDocuments(input, packed, budget, max, levels);
 
     // --- children
     this.budget = budget;
     this.services = services;
-    this.documentSizes = pack.documents.map(d => d.characters);
-    this.actionsDenied = exemptable.length + other.length;
-    this.actionsCovered = pack.actionsCovered;
-    this.policies = createOrgPolicies(this, RCP_KIND, pack, props,
+    this.denyPlan = plan;
+    this.documentSizes = documents.map(d => d.characters);
+    this.actionsDenied = plan.actions().length;
+    this.actionsCovered = packed.actionsRequested;
+    this.policies = createOrgPolicies(this, RCP_KIND, documents, props,
       () => `denies agent principals destructive catalog actions on resources of ${services.length} services`);
   }
 }

@@ -3,13 +3,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 import { AgentOrganizationPolicyProps, AgentPolicyScope } from './agent-organization-policy';
-import {
-  DEFAULT_CATEGORIES, PackGroup, PrincipalMatch, agentMatches, catalogActions, checkCount, createOrgPolicies,
-  OrgPolicyKind, orgPolicyLimits, packGroups, rejectAgentBreakGlass, splitActions, validatePrincipalPatterns,
-} from './private/org-policies';
+import { createOrgPolicies, OrgInput, OrgPolicyKind, orgPolicyLimits, placeDocuments } from './private/org-policies';
+import { ActionCatalog } from '../catalog/action-catalog';
+import { EnforcementPoint } from '../catalog/catalog-rule';
 import { AgentIdentity } from '../identity/agent-identity';
+import { exceptPrincipals, PrincipalMatch } from '../identity/private/principals';
+import { DenyPlan } from '../policy/deny-plan';
 import { PolicyBudget } from '../policy/policy-budget';
-import { ephemeralDenyCondition, mergeConditions, tagForgeryActions, tagForgeryDenyStatements } from '../policy/private/agent-statements';
+import { conditionBlock } from '../policy/private/conditions';
+import { GUARDED_KINDS, setActions } from '../policy/private/guards';
+import { packStatements, planGroups } from '../policy/private/render';
 
 
 const SCP_KIND: OrgPolicyKind = {
@@ -17,7 +20,7 @@ const SCP_KIND: OrgPolicyKind = {
   type: 'SERVICE_CONTROL_POLICY',
   construct: 'AgentScp',
   defaultBudget: PolicyBudget.SCP,
-  defaultMaxPerTarget: 10,
+  defaultMaxPerTarget: PolicyBudget.SCPS_PER_TARGET,
   fullAccessPolicy: 'FullAWSAccess',
   quota: 'AWS allows 10 SCPs per root, OU or account (5 in organizations on the former quota).',
 };
@@ -86,26 +89,6 @@ export interface AgentScpProps extends AgentOrganizationPolicyProps {
   readonly maxPoliciesPerTarget?: number;
 }
 
-/** Role actions that change what an agent role may do, or whether it is recognised as an agent. */
-const ROLE_GUARD_ACTIONS = [
-  'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy',
-  'iam:UpdateAssumeRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary',
-  'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole',
-];
-/** Managed policy actions that change or remove a boundary. */
-const BOUNDARY_GUARD_ACTIONS = [
-  'iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy',
-  'iam:TagPolicy', 'iam:UntagPolicy',
-];
-/** Trail actions that stop or narrow what CloudTrail records. */
-const TRAIL_GUARD_ACTIONS = ['cloudtrail:StopLogging', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:DeleteTrail'];
-/** Rule actions that disable, retarget or rewrite an alarm rule. */
-const RULE_GUARD_ACTIONS = ['events:DisableRule', 'events:RemoveTargets', 'events:DeleteRule', 'events:PutRule', 'events:PutTargets'];
-/** Organization actions that remove or rewrite SCPs/RCPs. */
-const POLICY_GUARD_ACTIONS = ['organizations:DetachPolicy', 'organizations:UpdatePolicy', 'organizations:DeletePolicy', 'organizations:DisablePolicyType'];
-/** Backup actions that remove a vault lock or the vault's protecting access policy. */
-const VAULT_GUARD_ACTIONS = ['backup:DeleteBackupVaultLockConfiguration', 'backup:DeleteBackupVaultAccessPolicy'];
-
 /**
  * Service control policies that deny agent principals, in every account they are attached
  * to, the actions the catalog marks as destructive (DESTROY, WEAKEN, EXPOSE, ESCALATE),
@@ -121,7 +104,9 @@ const VAULT_GUARD_ACTIONS = ['backup:DeleteBackupVaultLockConfiguration', 'backu
  * - An agent may delete a resource tagged `guardrails:ephemeral=true`, but may not add the
  *   tag to, or remove it from, an existing resource.
  * - Guard the guardrails (every principal but `breakGlassPrincipalArnPatterns`): agent roles
- *   and their boundaries, every trail, EventBridge rules named `guardrails-*`, the SCPs/RCPs
+ *   and their boundaries (guardian roles such as the kill switch's may still revoke agent
+ *   sessions), guardian roles, every trail, EventBridge rules and Lambda functions named
+ *   `guardrails-*`, the SCPs/RCPs
  *   and their attachments, and backup vault locks cannot be changed; no account may leave
  *   the organization.
  * - The catalog actions are packed into as few documents as the budget allows; synthesis
@@ -137,16 +122,13 @@ const VAULT_GUARD_ACTIONS = ['backup:DeleteBackupVaultLockConfiguration', 'backu
  */
 export class AgentScp extends Construct {
   /** Default ARN pattern of the agents' permissions boundary policies (path `/guardrails-agent/`). */
-  public static readonly AGENT_BOUNDARY_ARN_PATTERN = `arn:aws:iam::*:policy${AgentIdentity.AGENT_ROLE_PATH}*`;
+  public static readonly AGENT_BOUNDARY_ARN_PATTERN = AgentIdentity.AGENT_POLICY_ARN_PATTERN;
 
   /** Name prefix of the EventBridge rules that raise the guardrail alarms; only break-glass principals may change them. */
-  public static readonly GUARDRAIL_RULE_NAME_PREFIX = 'guardrails-';
+  public static readonly GUARDRAIL_RULE_NAME_PREFIX = AgentIdentity.GUARDRAIL_NAME_PREFIX;
 
   /** ARN patterns of the guarded EventBridge rules (default bus and custom buses). */
-  public static readonly GUARDRAIL_RULE_ARN_PATTERNS = [
-    `arn:aws:events:*:*:rule/${AgentScp.GUARDRAIL_RULE_NAME_PREFIX}*`,
-    `arn:aws:events:*:*:rule/*/${AgentScp.GUARDRAIL_RULE_NAME_PREFIX}*`,
-  ];
+  public static readonly GUARDRAIL_RULE_ARN_PATTERNS = GUARDED_KINDS.find(k => k.id === 'rule')!.arnPatterns;
 
   /** The SCPs, in order; the first holds the guard-the-guardrails statements. */
   public readonly policies: organizations.CfnPolicy[];
@@ -160,60 +142,76 @@ export class AgentScp extends Construct {
   /** Distinct catalog actions denied (to agents, or to everyone but break-glass). */
   public readonly actionsDenied: number;
 
-  /** Distinct catalog actions the packed action patterns match (equals `actionsDenied`). */
+  /** Distinct catalog actions the packed statements name (equals `actionsDenied`). */
   public readonly actionsCovered: number;
+
+  /** The deny plan the SCPs render. */
+  public readonly denyPlan: DenyPlan;
 
   constructor(scope: Construct, id: string, props: AgentScpProps) {
     super(scope, id);
-    const name = `AgentScp ${this.node.path}`;
+    const input = new OrgInput(SCP_KIND, this.node.path);
 
     // --- validate everything before creating any child
-    const { budget, existing, max } = orgPolicyLimits(name, SCP_KIND, props);
+    const { budget, max, levels } = orgPolicyLimits(input, props);
     const breakGlass = props.breakGlassPrincipalArnPatterns ?? [];
-    validatePrincipalPatterns(name, 'breakGlassPrincipalArnPatterns', breakGlass);
-    rejectAgentBreakGlass(name, 'breakGlassPrincipalArnPatterns', breakGlass);
+    input.validatePrincipalPatterns('breakGlassPrincipalArnPatterns', breakGlass);
+    input.rejectAgentBreakGlass('breakGlassPrincipalArnPatterns', breakGlass);
     const boundaries = props.agentBoundaryArnPatterns ?? [AgentScp.AGENT_BOUNDARY_ARN_PATTERN];
     for (const b of boundaries) {
       if (!/^arn:(aws|aws-cn|aws-us-gov|\*):iam::(\d{12}|\*):policy\/[\w+=,.@\-/*?]+$/.test(b)) {
-        throw new Error(`${name}: agentBoundaryArnPatterns: '${b}' is not an IAM policy ARN pattern. Use e.g. '${AgentScp.AGENT_BOUNDARY_ARN_PATTERN}'.`);
+        throw input.error(`agentBoundaryArnPatterns: '${b}' is not an IAM policy ARN pattern. Use e.g. '${AgentScp.AGENT_BOUNDARY_ARN_PATTERN}'.`);
       }
     }
     const scopeMode = props.scope ?? AgentPolicyScope.AGENT_PRINCIPALS;
     let matches: PrincipalMatch[];
     if (scopeMode === AgentPolicyScope.ALL_PRINCIPALS) {
       if (breakGlass.length === 0) {
-        throw new Error(`${name}: scope: ALL_PRINCIPALS with breakGlassPrincipalArnPatterns: [] denies the catalog actions to every principal of the member accounts with no exception. Name at least one break-glass role, e.g. 'arn:aws:iam::*:role/BreakGlass'.`);
+        throw input.error('scope: ALL_PRINCIPALS with breakGlassPrincipalArnPatterns: [] denies the catalog actions to every principal of the member accounts with no exception. Name at least one break-glass role, e.g. \'arn:aws:iam::*:role/BreakGlass\'.');
       }
-      matches = [{ label: 'All', condition: { ArnNotLike: { 'aws:PrincipalArn': [...breakGlass] } } }];
+      matches = [{ label: 'All', conditions: exceptPrincipals(breakGlass) }];
     } else if (scopeMode === AgentPolicyScope.AGENT_PRINCIPALS) {
-      matches = agentMatches(name, props.matchAgentTag ?? true, props.agentPrincipalArnPatterns ?? [AgentIdentity.AGENT_ROLE_ARN_PATTERN]);
+      matches = input.agentMatches(props.matchAgentTag ?? true, props.agentPrincipalArnPatterns ?? [AgentIdentity.AGENT_ROLE_ARN_PATTERN]);
     } else {
-      throw new Error(`${name}: scope: '${scopeMode}' is not an AgentPolicyScope. Use AgentPolicyScope.AGENT_PRINCIPALS or AgentPolicyScope.ALL_PRINCIPALS.`);
+      throw input.error(`scope: '${scopeMode}' is not an AgentPolicyScope. Use AgentPolicyScope.AGENT_PRINCIPALS or AgentPolicyScope.ALL_PRINCIPALS.`);
     }
-    const { exemptable, other } = splitActions(name, props.categories ?? DEFAULT_CATEGORIES);
-    const ephemeral = props.allowEphemeralDeletes ?? true;
+    const categories = props.categories ?? ActionCatalog.defaultCategories();
+    input.validateCategories(categories);
+    const plan = DenyPlan.of({ point: EnforcementPoint.SCP, categories, allowEphemeralDeletes: props.allowEphemeralDeletes ?? true });
 
-    // --- statements
-    const guardCondition = breakGlass.length ? { ArnNotLike: { 'aws:PrincipalArn': [...breakGlass] } } : undefined;
+    // --- guard the guardrails: every principal but break-glass (and, to revoke sessions, the guardians)
+    const guardCondition = conditionBlock(exceptPrincipals(breakGlass));
+    const agentRoles = [AgentIdentity.AGENT_ROLE_ARN_PATTERN, ...(props.agentPrincipalArnPatterns ?? []).filter(p => p !== AgentIdentity.AGENT_ROLE_ARN_PATTERN && p.includes(':role/')), ...boundaries];
+    const revoke = setActions('guard.revoke-sessions');
+    const named = GUARDED_KINDS.filter(k => k.orgGuardSet && !(k.orgResources ?? k.arnPatterns).includes('*'));
+    const anywhere = GUARDED_KINDS.filter(k => k.orgGuardSet && (k.orgResources ?? k.arnPatterns).includes('*'));
     const fixed: iam.PolicyStatement[] = [
       new iam.PolicyStatement({
         sid: 'GuardAgentRoles',
         effect: iam.Effect.DENY,
-        actions: catalogActions([...ROLE_GUARD_ACTIONS, ...BOUNDARY_GUARD_ACTIONS]),
-        resources: [AgentIdentity.AGENT_ROLE_ARN_PATTERN, ...(props.agentPrincipalArnPatterns ?? []).filter(p => p !== AgentIdentity.AGENT_ROLE_ARN_PATTERN && p.includes(':role/')), ...boundaries],
+        actions: setActions('guard.agent-roles').filter(a => !revoke.includes(a)),
+        resources: agentRoles,
         conditions: guardCondition,
+      }),
+      // The kill switch's role is a guardian: it may write the revoking inline policy on agent roles.
+      new iam.PolicyStatement({
+        sid: 'GuardAgentRoleRevocation',
+        effect: iam.Effect.DENY,
+        actions: revoke,
+        resources: agentRoles,
+        conditions: conditionBlock(exceptPrincipals([...breakGlass, AgentIdentity.GUARDIAN_ROLE_ARN_PATTERN])),
       }),
       new iam.PolicyStatement({
         sid: 'GuardMonitoring',
         effect: iam.Effect.DENY,
-        actions: catalogActions([...TRAIL_GUARD_ACTIONS, ...RULE_GUARD_ACTIONS]),
-        resources: ['arn:aws:cloudtrail:*:*:trail/*', ...AgentScp.GUARDRAIL_RULE_ARN_PATTERNS],
+        actions: named.flatMap(k => setActions(k.orgGuardSet!)),
+        resources: named.flatMap(k => k.orgResources ?? k.arnPatterns),
         conditions: guardCondition,
       }),
       new iam.PolicyStatement({
         sid: 'GuardPoliciesAndVaultLocks',
         effect: iam.Effect.DENY,
-        actions: catalogActions([...POLICY_GUARD_ACTIONS, ...VAULT_GUARD_ACTIONS]),
+        actions: [...setActions('guard.org-policies'), ...anywhere.flatMap(k => setActions(k.orgGuardSet!))],
         resources: ['*'],
         conditions: guardCondition,
       }),
@@ -222,7 +220,7 @@ export class AgentScp extends Construct {
       fixed.push(new iam.PolicyStatement({
         sid: 'DenyLeaveOrganization',
         effect: iam.Effect.DENY,
-        actions: catalogActions(['organizations:LeaveOrganization']),
+        actions: setActions('guard.leave-organization'),
         resources: ['*'],
       }));
     } else {
@@ -233,44 +231,22 @@ export class AgentScp extends Construct {
       Annotations.of(this).addWarningV2('cdk-agent-guardrails:scp-agent-tag-off',
         'matchAgentTag is false: agents are recognised by ARN pattern only, so a principal tagged guardrails:agent=true outside those patterns (an IAM user, an SSO session with session tags) is not restricted.');
     }
-
-    const groups: PackGroup[] = [];
-    for (const m of matches) {
-      const forgery = tagForgeryDenyStatements(m.condition);
-      fixed.push(new iam.PolicyStatement({ ...statementProps(forgery[0]), sid: `${m.label}Ec2TagForgery` }));
-      groups.push({
-        actions: exemptable,
-        sidPrefix: `${m.label}Destroy`,
-        template: new iam.PolicyStatement({ effect: iam.Effect.DENY, resources: ['*'], conditions: ephemeral ? mergeConditions(m.condition, ephemeralDenyCondition()) : m.condition }),
-      });
-      groups.push({
-        actions: other,
-        sidPrefix: `${m.label}Deny`,
-        template: new iam.PolicyStatement({ effect: iam.Effect.DENY, resources: ['*'], conditions: m.condition }),
-      });
-      groups.push({ actions: tagForgeryActions(), sidPrefix: `${m.label}TagForgery`, template: forgery[1] });
+    if (scopeMode === AgentPolicyScope.ALL_PRINCIPALS && (props.overflowLevels ?? []).length > 0) {
+      Annotations.of(this).addWarningV2('cdk-agent-guardrails:scp-lockdown-overflow',
+        'scope is ALL_PRINCIPALS with overflowLevels: documents attached to an ancestor lock down every account below it, not only the targets.');
     }
 
-    const pack = packGroups(name, fixed, groups, budget);
-    checkCount(name, SCP_KIND.short, pack, budget, existing, max, SCP_KIND.fullAccessPolicy);
+    const what = `AgentScp '${this.node.path}'`;
+    const packed = packStatements([fixed.map(st => st.toStatementJson())], planGroups(plan, { principals: matches, what }), budget, { what });
+    const documents = placeDocuments(input, packed, budget, max, levels);
 
     // --- children
     this.budget = budget;
-    this.documentSizes = pack.documents.map(d => d.characters);
-    this.actionsDenied = exemptable.length + other.length;
-    this.actionsCovered = pack.actionsCovered;
-    this.policies = createOrgPolicies(this, SCP_KIND, pack, props, i =>
+    this.documentSizes = documents.map(d => d.characters);
+    this.denyPlan = plan;
+    this.actionsDenied = plan.actions().length;
+    this.actionsCovered = packed.actionsRequested;
+    this.policies = createOrgPolicies(this, SCP_KIND, documents, props, i =>
       `${i === 0 ? 'guards the guardrails; ' : ''}denies destructive catalog actions to ${scopeMode === AgentPolicyScope.ALL_PRINCIPALS ? 'all but break-glass principals' : 'agent principals'}`);
   }
-}
-
-/** The constructor properties of a statement, to copy it with another Sid. */
-function statementProps(s: iam.PolicyStatement): iam.PolicyStatementProps {
-  const j = s.toStatementJson();
-  return {
-    effect: j.Effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
-    actions: [].concat(j.Action ?? []),
-    resources: [].concat(j.Resource ?? []),
-    conditions: j.Condition,
-  };
 }

@@ -1,2 +1,3 @@
 export * from './policy-budget';
 export * from './policy-packer';
+export * from './deny-plan';

@@ -38,6 +38,43 @@ export class PolicyBudget {
    */
   public static readonly EVENT_PATTERN = new PolicyBudget('EventBridge event pattern', 2_048);
 
+  /**
+   * Service control policies attached directly to one root, OU or account, counting
+   * `FullAWSAccess` (10 since May 2026).
+   * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+   */
+  public static readonly SCPS_PER_TARGET = 10;
+
+  /** Service control policies per target in an organization still on the former quota of 5. */
+  public static readonly SCPS_PER_TARGET_LEGACY = 5;
+
+  /**
+   * Resource control policies attached directly to one root, OU or account, counting `RCPFullAWSAccess`.
+   * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+   */
+  public static readonly RCPS_PER_TARGET = 5;
+
+  /**
+   * Managed policies attached to one IAM role, by default (adjustable up to `MANAGED_POLICIES_PER_ROLE_MAX`).
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+   */
+  public static readonly MANAGED_POLICIES_PER_ROLE = 10;
+
+  /** The most managed policies per role IAM grants on request. */
+  public static readonly MANAGED_POLICIES_PER_ROLE_MAX = 25;
+
+  /**
+   * Rules on one event bus, by default.
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+   */
+  public static readonly RULES_PER_EVENT_BUS = 300;
+
+  /**
+   * Targets of one EventBridge rule.
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+   */
+  public static readonly TARGETS_PER_RULE = 5;
+
   /** A budget of your own, e.g. for a raised quota. */
   public static custom(name: string, maxCharacters: number): PolicyBudget {
     if (!Number.isInteger(maxCharacters) || maxCharacters < 100) {

@@ -82,7 +82,7 @@ export interface EventPatternPackOptions {
 
   /**
    * Most patterns allowed; packing fails with the figures when more are needed.
-   * @default 50
+   * @default PolicyBudget.RULES_PER_EVENT_BUS (300, the default quota of rules per event bus)
    */
   readonly maxPatterns?: number;
 
@@ -231,7 +231,7 @@ export class PolicyPacker {
    */
   public static packEventPatterns(options: EventPatternPackOptions): EventPatternPackResult {
     const budget = options.budget ?? PolicyBudget.EVENT_PATTERN;
-    const maxPatterns = options.maxPatterns ?? 50;
+    const maxPatterns = options.maxPatterns ?? PolicyBudget.RULES_PER_EVENT_BUS;
     let extra: any = {};
     if (options.extraDetailJson !== undefined) {
       try {

@@ -4,6 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AgentIdentity } from '../identity';
 import { daysOf, futurePath, keepsData, propError, UnsafeChoices, warnUnsafe } from './private/validation';
+import { setActions } from '../policy/private/guards';
 
 /** Object Lock retention bounds S3 accepts, in days (1 day to 100 years). */
 const MIN_LOCK_DAYS = 1;
@@ -17,24 +18,9 @@ const DEFAULT_NONCURRENT_DAYS = 90;
  * The S3 actions the bucket policy of a `ProtectedBucket` denies to every principal except the
  * admin principals: deleting the bucket or object versions, bypassing governance retention,
  * and changing the settings that protect the data (policy, versioning, lifecycle, Object Lock,
- * Block Public Access, ACLs, ownership).
- *
- * These are the bucket's own documented protection, so they are named here rather than taken
- * from the action catalog.
+ * Block Public Access, ACLs, ownership). The catalog's action set `bucket.protected-settings`.
  */
-const PROTECTED_BUCKET_DENIED_ACTIONS = [
-  's3:DeleteBucket',
-  's3:DeleteObjectVersion',
-  's3:BypassGovernanceRetention',
-  's3:PutBucketPolicy',
-  's3:DeleteBucketPolicy',
-  's3:PutBucketVersioning',
-  's3:PutLifecycleConfiguration',
-  's3:PutBucketObjectLockConfiguration',
-  's3:PutBucketPublicAccessBlock',
-  's3:PutBucketAcl',
-  's3:PutBucketOwnershipControls',
-];
+const PROTECTED_BUCKET_DENIED_ACTIONS = setActions('bucket.protected-settings');
 
 /**
  * Properties of a `ProtectedBucket`: every `s3.BucketProps` prop, with safer defaults.

@@ -90,7 +90,7 @@ describe('AgentRole evaluated (developer access, defaults)', () => {
   });
 
   test('2. reads and ordinary create/update actions stay allowed', async () => {
-    const admin = new Set(AgentAccess.ADMINISTRATION_SERVICES.filter(s => s !== 'iam'));
+    const admin = new Set(ActionCatalog.administrationServices().filter(s => s !== 'iam'));
     const allReads = ActionCatalog.allActions().filter(a => {
       const info = ActionCatalog.describe(a);
       return (info.accessLevel === 'Read' || info.accessLevel === 'List') && !admin.has(info.service) && info.categories.length === 0;
@@ -223,7 +223,7 @@ describe('AgentRole evaluated with the ephemeral exception and passable roles', 
 
   test('5. exemptable deletes are allowed on resources tagged ephemeral; the others never', async () => {
     const curated = new Set(ActionCatalog.actions({ categories: [ActionCategory.WEAKEN, ActionCategory.EXPOSE, ActionCategory.ESCALATE] }));
-    const admin = new Set(AgentAccess.ADMINISTRATION_SERVICES);
+    const admin = new Set(ActionCatalog.administrationServices());
     const destroy = ActionCatalog.actions({ categories: [ActionCategory.DESTROY] }).filter(a => !curated.has(a));
     const exemptable = destroy.filter(a => ActionCatalog.describe(a).supportsResourceTag);
     // Actions without aws:ResourceTag never receive the key from AWS, so the deny's

@@ -101,26 +101,29 @@ describe('AgentRole template', () => {
     for (const p of Object.values<any>(policies)) expect(p.Properties.Path).toBe(AgentIdentity.AGENT_ROLE_PATH);
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^Agent') }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyDestroy0', Effect: 'Deny', Resource: '*' })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'Deny0', Effect: 'Deny', Resource: '*' })]) },
     });
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyTagForgery0' })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyGuardTagForgery0' })]) },
     });
     hasStatement(s, { Sid: 'DenyAdminRoles', Effect: 'Deny', Resource: Match.arrayWith(['arn:aws:iam::*:role/cdk-*-deploy-role-*', 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*']) });
-    hasStatement(s, { Sid: 'DenyAgentRoleTampering', NotAction: ['iam:Get*', 'iam:List*'], Resource: [AgentIdentity.AGENT_ROLE_ARN_PATTERN, 'arn:aws:iam::*:policy/guardrails-agent/*'] });
-    hasStatement(s, { Sid: 'DenyEc2TagForgery', Action: 'ec2:CreateTags', Condition: Match.objectLike({ Null: { 'ec2:CreateAction': 'true' } }) });
-    expect(statementBySid(s, 'DenyUncheckableTagging').actions).toEqual(expect.arrayContaining(['s3:PutBucketTagging', 's3:PutObjectTagging']));
-    expect(statementBySid(s, 'DenyTagForgery0').statement.Condition).toEqual({ 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': ['guardrails:ephemeral', 'guardrails:guard', 'guardrails:backup', 'guardrails:agent'] } });
-    // Without the ephemeral exception, the destroy denies carry no condition.
-    const destroy = Object.values<any>(policies).flatMap(p => p.Properties.PolicyDocument.Statement).filter((x: any) => /^DenyDestroy/.test(x.Sid));
-    expect(destroy.length).toBeGreaterThan(0);
-    for (const d of destroy) expect(d.Condition).toBeUndefined();
+    hasStatement(s, { Sid: 'DenyAgentRoleTampering', NotAction: ['iam:Get*', 'iam:List*'], Resource: [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.GUARDIAN_ROLE_ARN_PATTERN, 'arn:aws:iam::*:policy/guardrails-agent/*'] });
+    hasStatement(s, { Sid: 'DenyGuardTagForgeryEc20', Action: 'ec2:CreateTags*', Condition: Match.objectLike({ Null: { 'ec2:CreateAction': 'true' } }) });
+    const all = Object.values<any>(policies).flatMap(p => p.Properties.PolicyDocument.Statement);
+    const unconditional = PolicyPacker.expand(all.filter((x: any) => /^Deny\d+$/.test(x.Sid)).flatMap((x: any) => [].concat(x.Action)));
+    expect(unconditional).toEqual(expect.arrayContaining(['ec2:TerminateInstances', 's3:PutBucketPolicy']));
+    expect(unconditional).toEqual(expect.arrayContaining(['s3:PutBucketTagging', 's3:PutObjectTagging'])); // guard.tag-uncheckable
+    expect(statementBySid(s, 'DenyGuardTagForgery0').statement.Condition).toEqual({ 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': ['guardrails:ephemeral', 'guardrails:guard', 'guardrails:backup', 'guardrails:agent'] } });
+    // Without the ephemeral exception, the destroy denies are unconditional (group Deny) and there is no Destroy group.
+    expect(all.filter((x: any) => /^DenyDestroy/.test(x.Sid))).toEqual([]);
+    for (const d of all.filter((x: any) => /^Deny\d+$/.test(x.Sid))) expect(d.Condition).toBeUndefined();
   });
 
   test('with allowEphemeralDeletes, destroy denies carry the ephemeral condition and a warning is raised', () => {
     const { s, role } = agent({ allowEphemeralDeletes: true });
     const destroy = Object.values<any>(Template.fromStack(s).findResources('AWS::IAM::ManagedPolicy'))
       .flatMap(p => p.Properties.PolicyDocument.Statement).filter((x: any) => /^DenyDestroy/.test(x.Sid));
+    expect(destroy.length).toBeGreaterThan(0);
     for (const d of destroy) expect(d.Condition).toEqual({ StringNotEquals: { 'aws:ResourceTag/guardrails:ephemeral': 'true' } });
     Annotations.fromStack(s).hasWarning(`/${role.node.path}`, Match.stringLikeRegexp('^allowEphemeralDeletes is on'));
   });
@@ -144,14 +147,11 @@ describe('AgentRole template', () => {
     boundary({ Sid: 'DenyAgentRoleTampering', Effect: 'Deny' });
   });
 
-  test('principals the agent creates must carry the boundary (and creating them is denied outright)', () => {
+  test('creating principals is denied outright (no dead boundary-condition statement beside it)', () => {
     const { s } = agent();
-    hasStatement(s, {
-      Sid: 'DenyPrincipalsWithoutBoundary',
-      Action: Match.arrayWith(['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePermissionsBoundary']),
-      Condition: { StringNotEquals: { 'iam:PermissionsBoundary': { Ref: Match.stringLikeRegexp('^AgentBoundary') } } },
-    });
     hasStatement(s, { Sid: 'DenyCreatePrincipals', Action: ['iam:CreateRole', 'iam:CreateUser', 'iam:CreateGroup'] });
+    const sids = Object.values<any>(Template.fromStack(s).findResources('AWS::IAM::ManagedPolicy')).flatMap(r => r.Properties.PolicyDocument.Statement.map((st: any) => st.Sid));
+    expect(sids).not.toContain('DenyPrincipalsWithoutBoundary');
   });
 
   test('guarded trail, rule, topic and vault are read-only to the agent; tagged guards too', () => {
@@ -171,12 +171,14 @@ describe('AgentRole template', () => {
     hasStatement(s, {
       Sid: 'DenyGuardResources',
       Effect: 'Deny',
-      Resource: [
+      Resource: Match.arrayWith([
+        'arn:aws:events:*:*:rule/guardrails-*',
+        'arn:aws:lambda:*:*:function:guardrails-*',
         { 'Fn::GetAtt': [Match.stringLikeRegexp('^Trail'), 'Arn'] },
         { 'Fn::GetAtt': [Match.stringLikeRegexp('^Rule'), 'Arn'] },
         { Ref: Match.stringLikeRegexp('^Topic') },
         { 'Fn::GetAtt': [Match.stringLikeRegexp('^Vault'), 'BackupVaultArn'] },
-      ],
+      ]),
     });
     const guarded = statementBySid(s, 'DenyGuardResources').actions;
     expect(guarded).toEqual(expect.arrayContaining(['cloudtrail:StopLogging', 'cloudtrail:UpdateTrail', 'events:PutRule', 'events:RemoveTargets', 'sns:SetTopicAttributes', 'backup:PutBackupVaultAccessPolicy']));
@@ -223,14 +225,14 @@ describe('AgentRole template', () => {
   });
 
   test('administration service prefixes are catalog services', () => {
-    for (const svc of AgentAccess.ADMINISTRATION_SERVICES) expect(ActionCatalog.services()).toContain(svc);
+    for (const svc of ActionCatalog.administrationServices()) expect(ActionCatalog.services()).toContain(svc);
   });
 });
 
 describe('AgentRole validation', () => {
   test.each([
-    [Duration.hours(13), /^maxSessionDuration: 13 hours is outside the 1 to 12 hours IAM allows/],
-    [Duration.minutes(30), /^maxSessionDuration: 30 minutes is outside the 1 to 12 hours/],
+    [Duration.hours(13), /^AgentRole '[^']+': maxSessionDuration: 13 hours is outside the 1 to 12 hours IAM allows/],
+    [Duration.minutes(30), /^AgentRole '[^']+': maxSessionDuration: 30 minutes is outside the 1 to 12 hours/],
   ])('session %s is refused', (d, re) => {
     expect(() => agent({ maxSessionDuration: d })).toThrow(re);
   });
@@ -240,13 +242,13 @@ describe('AgentRole validation', () => {
   });
 
   test('empty or absent trust is refused', () => {
-    expect(() => new AgentRole(stack(), 'A', {} as any)).toThrow(/^assumedBy: no principal was given/);
-    expect(() => new AgentRole(stack(), 'A', { assumedBy: null as any })).toThrow(/^assumedBy: no principal was given/);
+    expect(() => new AgentRole(stack(), 'A', {} as any)).toThrow(/^AgentRole '[^']+': assumedBy: no principal was given/);
+    expect(() => new AgentRole(stack(), 'A', { assumedBy: null as any })).toThrow(/^AgentRole '[^']+': assumedBy: no principal was given/);
     class NoOne extends iam.PrincipalBase {
       public readonly policyFragment = new iam.PrincipalPolicyFragment({});
       public dedupeString(): string | undefined { return undefined; }
     }
-    expect(() => new AgentRole(stack(), 'A', { assumedBy: new NoOne() })).toThrow(/^assumedBy: the principal is empty/);
+    expect(() => new AgentRole(stack(), 'A', { assumedBy: new NoOne() })).toThrow(/^AgentRole '[^']+': assumedBy: the principal is empty/);
   });
 
   test('nothing is half-created when validation fails', () => {
@@ -256,44 +258,44 @@ describe('AgentRole validation', () => {
   });
 
   test.each([
-    ['aws:createdBy', /^tags: 'aws:createdBy' is not a valid tag key/],
-    ['bad#key', /^tags: 'bad#key' is not a valid tag key/],
-    ['', /^tags: '' is not a valid tag key/],
+    ['aws:createdBy', /^AgentRole '[^']+': tags: 'aws:createdBy' is not a valid tag key/],
+    ['bad#key', /^AgentRole '[^']+': tags: 'bad#key' is not a valid tag key/],
+    ['', /^AgentRole '[^']+': tags: '' is not a valid tag key/],
     ['x'.repeat(129), /is not a valid tag key/],
-    ['guardrails:agent', /^tags: 'guardrails:agent' uses the reserved 'guardrails:' prefix/],
+    ['guardrails:agent', /^AgentRole '[^']+': tags: 'guardrails:agent' uses the reserved 'guardrails:' prefix/],
     ['Guardrails:Ephemeral', /uses the reserved 'guardrails:' prefix/],
   ])('tag key %s is refused', (key, re) => {
     expect(() => agent({ tags: { [key]: 'v' } })).toThrow(re);
   });
 
   test('invalid tag value is refused', () => {
-    expect(() => agent({ tags: { team: 'a#b' } })).toThrow(/^tags: the value 'a#b' of 'team' is not a valid tag value/);
+    expect(() => agent({ tags: { team: 'a#b' } })).toThrow(/^AgentRole '[^']+': tags: the value 'a#b' of 'team' is not a valid tag value/);
   });
 
   test.each([
-    ['/', /^path: '\/' does not start with '\/guardrails-agent\/'/],
-    ['/admins/', /^path: '\/admins\/' does not start with/],
-    ['/guardrails-agent', /^path: '\/guardrails-agent' does not start with/],
-    ['/guardrails-agent/team a/', /^path: .* \(or is not a valid IAM path\)/],
+    ['/', /^AgentRole '[^']+': path: '\/' does not start with '\/guardrails-agent\/'/],
+    ['/admins/', /^AgentRole '[^']+': path: '\/admins\/' does not start with/],
+    ['/guardrails-agent', /^AgentRole '[^']+': path: '\/guardrails-agent' does not start with/],
+    ['/guardrails-agent/team a/', /^AgentRole '[^']+': path: .* \(or is not a valid IAM path\)/],
   ])('path %s is refused', (path, re) => {
     expect(() => agent({ path })).toThrow(re);
   });
 
   test.each([['my role'], ['x'.repeat(65)], ['']])('role name %p is refused', (roleName) => {
-    expect(() => agent({ roleName })).toThrow(/^roleName: '.*' is not a valid role name/);
+    expect(() => agent({ roleName })).toThrow(/^AgentRole '[^']+': roleName: '.*' is not a valid role name/);
   });
 
-  test.each([[[] as string[], /^externalIds: an empty list was given/], [['x'], /^externalIds: 'x' is not a valid external ID/], [['a b'], /^externalIds: 'a b' is not a valid external ID/]])(
+  test.each([[[] as string[], /^AgentRole '[^']+': externalIds: an empty list was given/], [['x'], /^AgentRole '[^']+': externalIds: 'x' is not a valid external ID/], [['a b'], /^AgentRole '[^']+': externalIds: 'a b' is not a valid external ID/]])(
     'external IDs %p are refused', (externalIds, re) => {
       expect(() => agent({ externalIds })).toThrow(re);
     });
 
   test.each([[0], [26], [10.5], [-1]])('managedPolicyQuota %p is refused', (q) => {
-    expect(() => agent({ managedPolicyQuota: q })).toThrow(/^managedPolicyQuota: .* is not a managed-policy quota IAM offers/);
+    expect(() => agent({ managedPolicyQuota: q })).toThrow(/^AgentRole '[^']+': managedPolicyQuota: .* is not a managed-policy quota IAM offers/);
   });
 
   test('a quota below what the role needs is refused at construction', () => {
-    expect(() => agent({ managedPolicyQuota: 5 })).toThrow(/^managedPolicyQuota: AgentRole needs \d+ generated managed policies \(\d+\), over the quota of 5/);
+    expect(() => agent({ managedPolicyQuota: 5 })).toThrow(/^AgentRole '[^']+': managedPolicyQuota: the role needs \d+ generated managed policies \(\d+\), over the quota of 5/);
   });
 
   test('policies attached later count against the quota at synth', () => {

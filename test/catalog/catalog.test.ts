@@ -1,12 +1,13 @@
 import * as fs from 'fs';
-import { CATALOG_JSON, CATALOG_MD, generateCatalog } from '../../scripts/catalog/generate';
+import { CATALOG_JSON, CATALOG_MD, generateCatalog, MANAGED_POLICIES_JSON } from '../../scripts/catalog/generate';
 import { ActionCatalog, ActionCategory } from '../../src';
 
 describe('generated data', () => {
-  test('committed catalog.json and CATALOG.md are what the pinned data generates (run `npx projen catalog`)', () => {
-    const { json, markdown } = generateCatalog();
+  test('committed catalog.json, CATALOG.md and the checks\' managed-policy table are what the pinned data generates (run `npx projen catalog`)', () => {
+    const { json, markdown, managedPolicies } = generateCatalog();
     expect(fs.readFileSync(CATALOG_JSON, 'utf8') === json).toBe(true);
     expect(fs.readFileSync(CATALOG_MD, 'utf8') === markdown).toBe(true);
+    expect(fs.readFileSync(MANAGED_POLICIES_JSON, 'utf8') === managedPolicies).toBe(true);
   });
 
   test('generation is deterministic', () => {
@@ -119,6 +120,44 @@ describe('per-action facts', () => {
     expect(ec2.every(a => a.startsWith('ec2:'))).toBe(true);
     const untaggable = ActionCatalog.actions({ categories: [ActionCategory.DESTROY], supportsResourceTag: false });
     expect(untaggable.every(a => !ActionCatalog.describe(a).supportsResourceTag)).toBe(true);
+  });
+});
+
+describe('rules and action sets', () => {
+  test('every action of a verb or curated rule carries that rule\'s category, and only those', () => {
+    for (const c of Object.values(ActionCategory)) {
+      const classifying = ActionCatalog.rules({ categories: [c] }).filter(r => !r.guard && r.conditions.length === 0 && r.categories.includes(c));
+      const fromRules = new Set(classifying.flatMap(r => r.actions));
+      expect([...fromRules].sort()).toEqual(ActionCatalog.actions({ categories: [c] }).sort());
+    }
+  });
+
+  test('each action the rules name knows its rules; an action in no rule has none', () => {
+    expect(ActionCatalog.rulesOf('ec2:TerminateInstances').map(r => r.id)).toEqual(['destroy.terminate']);
+    expect(ActionCatalog.rulesOf('cloudtrail:StopLogging').map(r => r.id).sort()).toEqual(['disrupt.stop', 'weaken.cloudtrail.StopLogging']);
+    expect(ActionCatalog.rulesOf('s3:PutBucketTagging').map(r => r.id)).toEqual(['guard.tag-uncheckable']);
+    expect(ActionCatalog.rulesOf('ec2:DescribeInstances')).toEqual([]);
+  });
+
+  test('every rule has a reason; curated and guard rules a source where the list requires one', () => {
+    for (const r of ActionCatalog.rules()) {
+      expect(r.reason).toMatch(/\w{3,}/);
+      expect(r.actions.length).toBeGreaterThan(0);
+      if (r.guard || r.categories.includes(ActionCategory.ESCALATE)) expect(r.source).toMatch(/^https:\/\//);
+    }
+  });
+
+  test('action sets name catalog actions and say why', () => {
+    for (const id of ActionCatalog.actionSetIds()) {
+      const set = ActionCatalog.actionSet(id);
+      expect(set.reason).toMatch(/\w{3,}/);
+      for (const a of set.actions) expect(a.includes('*') ? true : ActionCatalog.has(a)).toBe(true);
+    }
+  });
+
+  test('unknown rule or set', () => {
+    expect(() => ActionCatalog.rule('destroy.everything')).toThrow(/rule: 'destroy.everything' is not a rule of the action catalog/);
+    expect(() => ActionCatalog.actionSet('nope')).toThrow(/actionSet: 'nope' is not an action set/);
   });
 });
 

@@ -95,7 +95,7 @@ describe('AG-IAM2 agent role allowed destructive actions', () => {
     });
     Tags.of(role).add('guardrails:agent', 'true');
     const [f] = findingsOf(app, 'AG-IAM2');
-    expect(f.message).toMatch(/allows \d{4} guarded catalog actions/);
+    expect(f.message).toMatch(/allows \d{4} actions of the deny plan/);
     expect(f.message).toMatch(/ec2:TerminateInstances, rds:DeleteDBInstance, s3:DeleteBucket/);
   });
 
@@ -114,7 +114,7 @@ describe('AG-IAM2 agent role allowed destructive actions', () => {
       permissionsBoundary: boundary(stack2, DENY_DESTROY).ref,
       policies: [{ policyName: 'p', policyDocument: { Statement: [{ Effect: 'Allow', Action: ['dynamodb:DeleteTable'], Resource: '*' }] } }],
     });
-    expect(findingsOf(app2, 'AG-IAM2')[0].message).toMatch(/allows 1 guarded catalog actions .*dynamodb:DeleteTable/);
+    expect(findingsOf(app2, 'AG-IAM2')[0].message).toMatch(/allows 1 actions of the deny plan .*dynamodb:DeleteTable/);
   });
 
   test('L1: the boundary caps what identity policies allow', () => {
@@ -197,6 +197,6 @@ describe('AG-IAM2 agent role allowed destructive actions', () => {
     const stack3 = newStack(app3);
     const role3 = new iam.Role(stack3, 'Agent', { assumedBy: new iam.AccountRootPrincipal(), path: '/guardrails-agent/' });
     role3.addToPolicy(new iam.PolicyStatement({ actions: ['iam:AttachRolePolicy'], resources: ['*'] }));
-    expect(findingsOf(app3, 'AG-IAM2')[0].message).toMatch(/allows 1 guarded catalog actions .*iam:AttachRolePolicy/);
+    expect(findingsOf(app3, 'AG-IAM2')[0].message).toMatch(/allows 1 actions of the deny plan .*iam:AttachRolePolicy/);
   });
 });

@@ -14,6 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { resolve as resolveIntrinsics } from '../../src/checks/private/intrinsics';
 
 export type PolicyDoc = { Version?: string; Statement: any[] | any };
 export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied' | string;
@@ -264,56 +265,27 @@ function refOf(template: any, logicalId: string, o: Required<ResolveOptions>): s
   }
 }
 
-/** Returns a deep copy of the template with intrinsic functions resolved to strings. */
+/**
+ * Returns a deep copy of the template with intrinsic functions resolved to strings: the checks'
+ * intrinsics walker (src/checks/private/intrinsics.ts), with the harness's physical names and
+ * ARNs for references, so that one walker serves the library and its tests.
+ */
 export function resolveTemplate(template: any, options: ResolveOptions = {}): any {
   const o: Required<ResolveOptions> = { account: options.account ?? ACCOUNT, region: options.region ?? REGION };
-  // Resolve names first so that Ref/GetAtt see concrete RoleName/BucketName.
-  const first = walk(template, template, o);
-  return walk(first, first, o);
-}
-
-function walk(node: any, template: any, o: Required<ResolveOptions>): any {
-  if (Array.isArray(node)) return node.map(n => walk(n, template, o));
-  if (node === null || typeof node !== 'object') return node;
-  const keys = Object.keys(node);
-  if (keys.length === 1) {
-    const [k] = keys;
-    const v = node[k];
+  const env = { account: o.account, region: o.region, partition: 'aws', stackName: 'Stack' };
+  const lookup = (current: any) => (logicalId: string, attribute?: string): string | undefined => {
     try {
-      switch (k) {
-        case 'Ref': return refOf(template, v, o);
-        case 'Fn::GetAtt': {
-          const [id, attr] = Array.isArray(v) ? v : String(v).split('.');
-          if (attr === 'Arn' || /Arn$/.test(String(attr))) return arnOf(template, id, o); // e.g. BackupVaultArn, TopicArn
-          if (attr === 'RoleId') return `AROA${physicalName(id).toUpperCase()}`;
-          return `${physicalName(id)}-${String(attr).toLowerCase()}`;
-        }
-        case 'Fn::Join': {
-          const [sep, parts] = v;
-          const r = walk(parts, template, o);
-          if (Array.isArray(r) && r.every((x: any) => typeof x === 'string')) return r.join(sep);
-          return { 'Fn::Join': [sep, r] };
-        }
-        case 'Fn::Sub': {
-          const [str, vars] = Array.isArray(v) ? v : [v, {}];
-          const rv = walk(vars, template, o);
-          return String(str).replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
-            if (name in rv && typeof rv[name] === 'string') return rv[name];
-            if (name.includes('.')) { const [id, attr] = name.split('.'); return walk({ 'Fn::GetAtt': [id, attr] }, template, o); }
-            return refOf(template, name, o);
-          });
-        }
-        case 'Fn::Select': { const [i, list] = v; const l = walk(list, template, o); return Array.isArray(l) ? l[Number(i)] : node; }
-        case 'Fn::Split': { const [sep, s] = v; const r = walk(s, template, o); return typeof r === 'string' ? r.split(sep) : node; }
-        default: break;
-      }
+      if (attribute === undefined) return refOf(current, logicalId, o);
+      if (attribute === 'Arn' || /Arn$/.test(attribute)) return arnOf(current, logicalId, o); // e.g. BackupVaultArn, TopicArn
+      if (attribute === 'RoleId') return `AROA${physicalName(logicalId).toUpperCase()}`;
+      return `${physicalName(logicalId)}-${attribute.toLowerCase()}`;
     } catch {
-      return node;
+      return undefined; // an unknown reference stays a marker
     }
-  }
-  const out: any = {};
-  for (const k of keys) out[k] = walk(node[k], template, o);
-  return out;
+  };
+  // Resolve names first so that Ref/GetAtt see concrete RoleName/BucketName.
+  const first = resolveIntrinsics(template, env, lookup(template));
+  return resolveIntrinsics(first, env, lookup(first));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { ActionCategory } from '../../src/catalog';
 import { AgentIdentity } from '../../src/identity';
 import { DestructiveCallAlarm, DestructiveCallAlarmProps, KillSwitch, PrincipalScope } from '../../src/monitoring';
 import { resolveTemplate } from '../harness';
@@ -265,7 +266,9 @@ describe('bad input throws before anything is created', () => {
     ['agent pattern not a role ARN', { agentRoleArnPatterns: ['guardrails-agent/*'] }, /agentRoleArnPatterns\[0\]: 'guardrails-agent\/\*' is not an IAM role ARN pattern/],
     ['maxRules zero', { maxRules: 0 }, /maxRules: 0/],
     ['maxRules too low for the patterns', { maxRules: 10 }, /the patterns need \d+ rules .* over maxRules 10/],
-    ['nothing selected', { services: ['ec2'], categories: [] }, /select no catalog action/],
+    ['no categories', { services: ['ec2'], categories: [] }, /^DestructiveCallAlarm 'Stack\/Alarm': categories: \[\] watches nothing but the guard rules/],
+    ['nothing selected', { services: ['support'], categories: [ActionCategory.ESCALATE] }, /^DestructiveCallAlarm 'Stack\/Alarm': categories\/services: .* select no catalog action/],
+    ['name prefix outside the guarded names', { namePrefix: 'agent-alarm' }, /^DestructiveCallAlarm 'Stack\/Alarm': namePrefix: 'agent-alarm' does not start with 'guardrails-', so AgentScp would not guard the alarm's rules.*Use a prefix such as 'guardrails-agent-alarm'/],
   ];
   test.each(cases)('%s', (_n, props, message) => {
     const stack = new Stack(new App(), 'Stack');
@@ -293,7 +296,7 @@ describe('bad input throws before anything is created', () => {
       deniedAlarmPeriod: Duration.days(1),
       retryAttempts: 1,
       maxEventAge: Duration.minutes(1),
-      namePrefix: 'agent-alarm',
+      namePrefix: 'guardrails-agent-alarm',
     })).not.toThrow();
   });
 });

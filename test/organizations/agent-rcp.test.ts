@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ActionCatalog, AgentIdentity, AgentRcp, AgentRcpProps, PolicyBudget, PolicyPacker } from '../../src';
+import { ActionCatalog, AgentIdentity, AgentRcp, AgentRcpProps, DenyPlan, EnforcementPoint, PolicyBudget, PolicyPacker } from '../../src';
 
 function synth(props: Partial<AgentRcpProps> = {}): { rcp: AgentRcp; template: Template } {
   const stack = new Stack(new App(), 'Org');
@@ -30,18 +30,24 @@ describe('AgentRcp template', () => {
   });
 
   test('covers the destructive actions of the RCP services from the data, and nothing of other services', () => {
-    const services = ActionCatalog.rcpServices().filter(s => ActionCatalog.actions({ services: [s] }).length > 0);
+    const plan = DenyPlan.of({ point: EnforcementPoint.RCP, allowEphemeralDeletes: true, services: ActionCatalog.rcpServices() });
+    const services = [...new Set(plan.actions().map(a => a.split(':')[0]))].sort();
     expect(DEFAULT.rcp.services).toEqual(services);
     const patterns = contents(DEFAULT.template).flatMap(d => d.Statement).filter((s: any) => /(Destroy|Deny)\d+$/.test(s.Sid)).flatMap((s: any) => [].concat(s.Action));
     const covered = PolicyPacker.expand(patterns);
-    expect(covered).toEqual(ActionCatalog.actions({ services }).sort());
+    // Unconditional and ephemeral-exempt groups: the default categories of the RCP services, and the uncheckable tagging actions.
+    const groups = plan.groups.filter(g => g.name === 'Deny' || g.name === 'Destroy').flatMap(g => g.actions);
+    expect(covered).toEqual([...new Set(groups)].sort());
+    const rcpServices = ActionCatalog.rcpServices();
+    const withActions = rcpServices.filter(sv => ActionCatalog.actions({ services: [sv] }).length > 0);
+    expect(ActionCatalog.actions({ services: withActions }).filter(a => !covered.includes(a))).toEqual([]);
     const all = contents(DEFAULT.template).flatMap(d => d.Statement).flatMap((s: any) => [].concat(s.Action));
     expect(all.filter((a: string) => !services.includes(a.split(':')[0]))).toEqual([]);
   });
 
   test('services can be narrowed', () => {
-    const { rcp, template } = synth({ services: ['s3', 'kms', 'sqs', 'secretsmanager', 'sts'] });
-    expect(rcp.services).toEqual(['s3', 'kms', 'sqs', 'secretsmanager']); // sts has no destructive actions
+    const { rcp, template } = synth({ services: ['s3', 'kms', 'sqs', 'secretsmanager', 'support'] });
+    expect(rcp.services).toEqual(['kms', 's3', 'secretsmanager', 'sqs']); // support has no action in the plan
     template.resourceCountIs('AWS::Organizations::Policy', rcp.policies.length);
     template.hasResourceProperties('AWS::Organizations::Policy', { Content: Match.objectLike({ Version: '2012-10-17' }) });
   });
@@ -55,12 +61,12 @@ describe('AgentRcp bad input', () => {
   test('a service without RCP support', () => {
     expect(make({ services: ['ec2'] })).toThrow(/services: 'ec2' does not support resource control policies/);
     expect(make({ services: [] })).toThrow(/services: \[\] protects nothing/);
-    expect(make({ services: ['sts'] })).toThrow(/none of the services \["sts"\] has actions in categories/);
+    expect(make({ services: ['support'] })).toThrow(/^AgentRcp 'Org\/Rcp': services: none of \["support"\] has actions in categories/);
   });
   test('empty principal patterns with tag matching off', () => {
     expect(make({ agentPrincipalArnPatterns: [], matchAgentTag: false })).toThrow(/agentPrincipalArnPatterns: \[\] with matchAgentTag: false/);
   });
   test('too many policies: error with the figures', () => {
-    expect(make({ existingPoliciesPerTarget: 3 })).toThrow(/3 RCP documents \([\d,]+ \+ [\d,]+ \+ [\d,]+ characters, RCP budget 5,120\) plus existingPoliciesPerTarget 3 .* exceed maxPoliciesPerTarget 5/);
+    expect(make({ existingPoliciesPerTarget: 3 })).toThrow(/^AgentRcp 'Org\/Rcp': 3 RCP documents \([\d,]+ \+ [\d,]+ \+ [\d,]+ characters, RCP budget 5,120\) do not fit the attachment levels \(targetIds: 2 of 5 free \(3 attached\)\)/);
   });
 });

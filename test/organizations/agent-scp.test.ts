@@ -1,6 +1,6 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ActionCatalog, ActionCategory, AgentIdentity, AgentPolicyScope, AgentScp, AgentScpProps, PolicyBudget, PolicyPacker } from '../../src';
+import { ActionCatalog, ActionCategory, AgentIdentity, AgentPolicyScope, AgentScp, AgentScpProps, DenyPlan, EnforcementPoint, PolicyBudget, PolicyPacker } from '../../src';
 
 const BREAK_GLASS = 'arn:aws:iam::*:role/BreakGlass';
 
@@ -39,16 +39,19 @@ describe('AgentScp template', () => {
     expect(scp.budget).toBe(PolicyBudget.SCP);
   });
 
-  test('covers every action of the default categories (coverage from the packed patterns)', () => {
+  test('covers every action of the deny plan (coverage from the packed patterns)', () => {
     const docs = contents(DEFAULT.template);
-    const denyPatterns = docs.flatMap(d => d.Statement)
-      .filter((s: any) => /^Agent(Tag|Arn)(Destroy|Deny)\d+$/.test(s.Sid))
-      .flatMap((s: any) => [].concat(s.Action));
-    const covered = new Set(PolicyPacker.expand(denyPatterns));
-    const wanted = ActionCatalog.actions();
-    expect(wanted.filter(a => !covered.has(a))).toEqual([]);
-    expect([...covered].filter(a => !wanted.includes(a))).toEqual([]);
-    expect(DEFAULT.scp.actionsDenied).toBe(wanted.length);
+    const plan = DenyPlan.of({ point: EnforcementPoint.SCP, allowEphemeralDeletes: true });
+    for (const label of ['AgentTag', 'AgentArn']) {
+      for (const g of plan.groups) {
+        const patterns = docs.flatMap(d => d.Statement).filter((st: any) => new RegExp(`^${label}${g.name}\\d+$`).test(st.Sid)).flatMap((st: any) => [].concat(st.Action));
+        expect({ label, group: g.name, actions: PolicyPacker.expand(patterns) }).toEqual({ label, group: g.name, actions: [...g.actions].sort() });
+      }
+    }
+    // The catalog's default categories are all in the plan; the guard rules add the tagging actions.
+    const planned = new Set(plan.actions());
+    expect(ActionCatalog.actions().filter(a => !planned.has(a))).toEqual([]);
+    expect(DEFAULT.scp.actionsDenied).toBe(plan.actions().length);
   });
 
   test('agent denies carry the tag condition, the ARN condition, and the ephemeral exception on deletes only', () => {
@@ -59,21 +62,28 @@ describe('AgentScp template', () => {
       StringNotEquals: { [`aws:ResourceTag/${AgentIdentity.EPHEMERAL_TAG_KEY}`]: 'true' },
     });
     const arnDeny = statements.find((s: any) => s.Sid === 'AgentArnDeny0');
-    expect(arnDeny.Condition).toEqual({ ArnLike: { 'aws:PrincipalArn': [AgentIdentity.AGENT_ROLE_ARN_PATTERN] } });
-    expect(statements.find((s: any) => s.Sid === 'AgentTagTagForgery0')).toBeDefined();
-    expect(statements.find((s: any) => s.Sid === 'AgentArnEc2TagForgery')).toBeDefined();
+    expect(arnDeny.Condition).toEqual({ ArnLike: { 'aws:PrincipalArn': AgentIdentity.AGENT_ROLE_ARN_PATTERN } });
+    expect(statements.find((s: any) => s.Sid === 'AgentTagGuardTagForgery0')).toBeDefined();
+    expect(statements.find((s: any) => s.Sid === 'AgentArnGuardTagForgeryEc20')).toBeDefined();
   });
 
   test('the first SCP guards the guardrails for everyone but break-glass', () => {
     const first = contents(DEFAULT.template)[0];
     const sids = first.Statement.map((s: any) => s.Sid);
-    expect(sids).toEqual(expect.arrayContaining(['GuardAgentRoles', 'GuardMonitoring', 'GuardPoliciesAndVaultLocks', 'DenyLeaveOrganization']));
+    expect(sids).toEqual(expect.arrayContaining(['GuardAgentRoles', 'GuardAgentRoleRevocation', 'GuardMonitoring', 'GuardPoliciesAndVaultLocks', 'DenyLeaveOrganization']));
     const roles = first.Statement.find((s: any) => s.Sid === 'GuardAgentRoles');
-    expect(roles.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': [BREAK_GLASS] } });
+    expect(roles.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': BREAK_GLASS } });
     expect(roles.Resource).toEqual([AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentScp.AGENT_BOUNDARY_ARN_PATTERN]);
     expect(roles.Action).toEqual(expect.arrayContaining(['iam:UntagRole', 'iam:PutRolePermissionsBoundary', 'iam:CreatePolicyVersion']));
+    expect(roles.Action).not.toContain('iam:PutRolePolicy');
+    // Guardians (the kill switch's role) may revoke agent sessions; nobody else but break-glass.
+    const revocation = first.Statement.find((s: any) => s.Sid === 'GuardAgentRoleRevocation');
+    expect(revocation.Action).toBe('iam:PutRolePolicy');
+    expect(revocation.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': [BREAK_GLASS, AgentIdentity.GUARDIAN_ROLE_ARN_PATTERN] } });
     const monitoring = first.Statement.find((s: any) => s.Sid === 'GuardMonitoring');
-    expect(monitoring.Resource).toEqual(['arn:aws:cloudtrail:*:*:trail/*', ...AgentScp.GUARDRAIL_RULE_ARN_PATTERNS]);
+    expect(monitoring.Resource).toEqual(['arn:aws:cloudtrail:*:*:trail/*', ...AgentScp.GUARDRAIL_RULE_ARN_PATTERNS,
+      'arn:aws:lambda:*:*:function:guardrails-*', AgentIdentity.GUARDIAN_ROLE_ARN_PATTERN]);
+    expect(monitoring.Action).toEqual(expect.arrayContaining(['lambda:UpdateFunctionCode', 'iam:CreateRole', 'iam:PassRole', 'events:PutTargets']));
     const leave = first.Statement.find((s: any) => s.Sid === 'DenyLeaveOrganization');
     expect(leave).toEqual({ Sid: 'DenyLeaveOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' });
   });
@@ -95,7 +105,7 @@ describe('AgentScp template', () => {
     const { template } = synth({ scope: AgentPolicyScope.ALL_PRINCIPALS });
     const statements = contents(template).flatMap(d => d.Statement);
     const deny = statements.find((s: any) => s.Sid === 'AllDeny0');
-    expect(deny.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': [BREAK_GLASS] } });
+    expect(deny.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': BREAK_GLASS } });
     expect(statements.some((s: any) => /^Agent/.test(s.Sid))).toBe(false);
   });
 
@@ -104,13 +114,17 @@ describe('AgentScp template', () => {
     const patterns = statements.filter((s: any) => /^Agent(Tag)(Destroy|Deny)\d+$/.test(s.Sid)).flatMap((s: any) => [].concat(s.Action));
     expect(PolicyPacker.expand(patterns)).not.toContain('ec2:StopInstances');
     const { scp } = synth({ categories: [ActionCategory.DISRUPT], matchAgentTag: false });
-    expect(scp.actionsDenied).toBe(ActionCatalog.actions({ categories: [ActionCategory.DISRUPT] }).length);
+    expect(scp.denyPlan.actions()).toEqual(expect.arrayContaining(ActionCatalog.actions({ categories: [ActionCategory.DISRUPT] })));
+    expect(scp.denyPlan.ruleIds.filter(id => !id.startsWith('disrupt.') && !id.startsWith('guard.'))).toEqual([]);
   });
 
   test('the ephemeral exception can be turned off', () => {
     const { template } = synth({ allowEphemeralDeletes: false, matchAgentTag: false });
-    const destroy = contents(template).flatMap(d => d.Statement).find((s: any) => s.Sid === 'AgentArnDestroy0');
-    expect(destroy.Condition).toEqual({ ArnLike: { 'aws:PrincipalArn': [AgentIdentity.AGENT_ROLE_ARN_PATTERN] } });
+    const statements = contents(template).flatMap(d => d.Statement);
+    expect(statements.filter((s: any) => /Destroy/.test(s.Sid))).toEqual([]);
+    const deny = statements.find((s: any) => s.Sid === 'AgentArnDeny0');
+    expect(deny.Condition).toEqual({ ArnLike: { 'aws:PrincipalArn': AgentIdentity.AGENT_ROLE_ARN_PATTERN } });
+    expect(JSON.stringify(statements)).not.toContain(AgentIdentity.EPHEMERAL_TAG_KEY + '":"true"}}');
   });
 
   test('a custom policy name prefix names each document', () => {
@@ -182,8 +196,8 @@ describe('AgentScp bad input', () => {
   });
 
   test('too many policies for the targets: error with the figures', () => {
-    expect(make({ existingPoliciesPerTarget: 8 })).toThrow(/7 SCP documents \([\d,]+ \+ .* characters, SCP budget 10,240\) plus existingPoliciesPerTarget 8 .* exceed maxPoliciesPerTarget 10/);
-    expect(make({ budget: PolicyBudget.SCP_LEGACY, maxPoliciesPerTarget: 5 })).toThrow(/15 SCP documents .*SCP \(legacy 5,120\) budget 5,120.* exceed maxPoliciesPerTarget 5/);
+    expect(make({ existingPoliciesPerTarget: 8 })).toThrow(/^AgentScp 'Org\/Scp': 7 SCP documents \([\d,]+ \+ .* characters, SCP budget 10,240\) do not fit the attachment levels \(targetIds: 2 of 10 free \(8 attached\)\)/);
+    expect(make({ budget: PolicyBudget.SCP_LEGACY, maxPoliciesPerTarget: 5 })).toThrow(/15 SCP documents .*SCP \(legacy 5,120\) budget 5,120\) do not fit the attachment levels \(targetIds: 4 of 5 free/);
   });
 
   test('policy counts out of range', () => {

@@ -8,7 +8,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ActionCatalog, ActionCategory, AgentIdentity, AgentRcp, AgentScp, PolicyPacker } from '../../src';
-import { tagForgeryActions } from '../../src/policy/private/agent-statements';
 import {
   ACCOUNT, ADMINISTRATOR_ACCESS, OTHER_ACCOUNT, PolicyDoc, PolicySet, Principal, REGION,
   orgPolicies, resolveTemplate, simulate, sweep, tally,
@@ -41,7 +40,7 @@ const FULL: PolicySet = { identity: [ADMINISTRATOR_ACCESS], scps: SCPS, rcps: RC
 
 const DENIED = ActionCatalog.actions(); // DESTROY, WEAKEN, EXPOSE, ESCALATE
 const DENIED_SET = new Set(DENIED);
-const TAGGING = new Set([...tagForgeryActions(), 'ec2:CreateTags']);
+const TAGGING = new Set([...ActionCatalog.rule('guard.tag-forgery').actions, ...ActionCatalog.rule('guard.tag-forgery-ec2').actions, ...ActionCatalog.rule('guard.tag-uncheckable').actions]);
 const ALL = ActionCatalog.allActions();
 const figures: string[] = [];
 

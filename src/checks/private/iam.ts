@@ -1,40 +1,43 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { StackModel, TemplateResource, tagsOf } from './assembly';
 import { asList, isUnknown, refMarker, resolve } from './intrinsics';
-import { ActionCatalog, ActionCategory } from '../../catalog';
+import { ActionCatalog, EnforcementPoint } from '../../catalog';
 import { AgentIdentity } from '../../identity';
-import { PolicyPacker } from '../../policy';
-
-/** Categories an agent role must not be allowed: the catalog's irreversible and escalating actions. */
-export const GUARDED_CATEGORIES = [ActionCategory.DESTROY, ActionCategory.WEAKEN, ActionCategory.ESCALATE];
+import { agentRoleReason, holdsForAgent } from '../../identity/private/principals';
+import { DenyGroup, DenyPlan, PolicyPacker } from '../../policy';
+import { Condition, conditionEntries, sameCondition } from '../../policy/private/conditions';
 
 /**
- * Condition keys a Deny statement may carry and still count as a deny for the agent.
- *
- * The ephemeral-tag exception (`aws:ResourceTag/guardrails:ephemeral`, `aws:RequestTag/...`) is
- * the documented way to let an agent clean up what it created; conditions on the agent's own
- * identity (its principal tag or ARN) are true for the agent by construction. A Deny with any
- * other condition key is treated as not applying (it might not, at run time).
+ * The deny plan an agent role is checked against: every rule the identity policies of an agent
+ * role enforce, in the default categories, with the ephemeral exception allowed (the widest
+ * conditions a deny may carry and still count).
  */
-export const DENY_CONDITION_KEYS = new Set([
-  `aws:resourcetag/${AgentIdentity.EPHEMERAL_TAG_KEY}`,
-  `aws:requesttag/${AgentIdentity.EPHEMERAL_TAG_KEY}`,
-  AgentIdentity.AGENT_TAG_CONDITION_KEY.toLowerCase(),
-  'aws:principalarn',
-]);
+export function checkedPlan(): DenyPlan {
+  return DenyPlan.of({ point: EnforcementPoint.IDENTITY, allowEphemeralDeletes: true });
+}
 
-/** Statements of the few AWS managed policies whose effect on the catalog is known offline. */
-const KNOWN_AWS_MANAGED: Record<string, unknown[]> = {
-  'AdministratorAccess': [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-  // Everything except IAM, Organizations and Account management, plus a few of those.
-  'PowerUserAccess': [
-    { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' },
-    { Effect: 'Allow', Action: ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole', 'iam:ListRoles', 'organizations:DescribeOrganization', 'account:ListRegions', 'account:GetAccountInformation'], Resource: '*' },
-  ],
-  // Read-only policies: Get/List/Describe actions, none of them in the guarded categories.
-  'ReadOnlyAccess': [],
-  'job-function/ViewOnlyAccess': [],
-  'SecurityAudit': [],
-};
+interface ManagedPolicyData {
+  readonly statements?: unknown[];
+  readonly allows?: string[];
+}
+
+let managedTable: Record<string, ManagedPolicyData> | undefined;
+
+/**
+ * Statements of the AWS managed policies whose effect on the catalog is known offline:
+ * generated from data (`npx projen catalog`, src/checks/data/managed-policies.json). Small
+ * documents are kept as written; larger ones as an Allow of the catalog-rule actions they grant.
+ */
+function knownManaged(name: string): unknown[] | undefined {
+  if (!managedTable) {
+    managedTable = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'managed-policies.json'), 'utf8')).policies as Record<string, ManagedPolicyData>;
+  }
+  const p = managedTable[name];
+  if (!p) return undefined;
+  if (p.statements) return p.statements;
+  return p.allows && p.allows.length ? [{ Effect: 'Allow', Action: p.allows, Resource: '*' }] : [];
+}
 
 /** A policy document attached to a role, or why its content is unknown. */
 export interface AttachedPolicy {
@@ -68,11 +71,7 @@ function statementsOf(doc: unknown): Array<Record<string, unknown>> | undefined 
 export class IamView {
   /** Why a role is an agent role by its own marks (tag or path), or undefined. */
   public static directAgentReason(role: TemplateResource): string | undefined {
-    const tag = tagsOf(role).get(AgentIdentity.AGENT_TAG_KEY);
-    if (tag === AgentIdentity.AGENT_TAG_VALUE) return `tagged ${AgentIdentity.AGENT_TAG_KEY}=${AgentIdentity.AGENT_TAG_VALUE}`;
-    const p = role.properties.Path;
-    if (typeof p === 'string' && p.startsWith(AgentIdentity.AGENT_ROLE_PATH)) return `under the path ${AgentIdentity.AGENT_ROLE_PATH}`;
-    return undefined;
+    return agentRoleReason(tagsOf(role), role.properties.Path);
   }
 
   private readonly byId: Map<string, TemplateResource>;
@@ -148,7 +147,7 @@ export class IamView {
       }
       const aws = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/.exec(arn);
       if (aws) {
-        const known = KNOWN_AWS_MANAGED[aws[1]];
+        const known = knownManaged(aws[1]);
         return known
           ? { source: `${what} AWS managed policy ${aws[1]}`, statements: known as Array<Record<string, unknown>> }
           : { source: `${what} AWS managed policy ${aws[1]}`, unknown: 'its content is not known offline' };
@@ -198,75 +197,87 @@ export class IamView {
   }
 }
 
-/** The outcome of evaluating a role's policies against the guarded catalog actions. */
+/** The outcome of evaluating a role's policies against the deny plan. */
 export interface RoleEvaluation {
-  /** Guarded actions some Allow grants and no counted Deny removes, sorted. */
+  /** Plan actions some Allow grants and no counted Deny removes, sorted. */
   readonly allowed: string[];
+  /** Of `allowed`, the actions the plan denies only under a condition (e.g. a guardrail tag key), with that condition. */
+  readonly conditional: Array<{ action: string; group: string }>;
   /** Policies whose content could not be read (never counted as safe). */
   readonly unknown: string[];
 }
 
+/** Who the statements are evaluated for. */
+export interface EvaluatedRole {
+  /** The role's ARN (with its path). */
+  readonly arn: string;
+  /** The role's tags (its principal tags). */
+  readonly tags: Map<string, unknown>;
+}
+
 /**
- * Evaluates Allow/Deny statements against the catalog, simply: an action is allowed when an
- * Allow statement of an identity policy matches it (its Resource and Condition are ignored, so
- * a scoped Allow still counts), the boundary (if any) also has a matching Allow, and no Deny
- * with `Resource: "*"` and only agent/ephemeral condition keys (`DENY_CONDITION_KEYS`) matches it
- * in the identity policies or the boundary.
+ * Evaluates an agent role's Allow and Deny statements against the deny plan, soundly: it may
+ * call a denied action allowed, never an allowed action denied.
+ *
+ * - An action is allowed when an Allow statement of an identity policy matches it (its Resource
+ *   and Condition are ignored, so a scoped or conditional Allow still counts) and the boundary,
+ *   when readable, also has a matching Allow.
+ * - A Deny counts for an action only when it has `Resource: "*"` (no NotResource) and each of
+ *   its conditions is either exactly one the plan gives that action's group (the ephemeral
+ *   exception, a rule's own condition), or one that holds for every request of this role (its
+ *   agent tag, an `ArnLike aws:PrincipalArn` pattern matching its ARN). Any other condition —
+ *   another operator, value or key, a negation — might not hold, so the Deny does not count.
  */
 export class PolicyEvaluator {
-  /** The guarded catalog actions (DESTROY, WEAKEN, ESCALATE). */
-  public static targets(): { list: string[]; set: Set<string> } {
-    if (!PolicyEvaluator.targetsCache) {
-      const list = ActionCatalog.actions({ categories: GUARDED_CATEGORIES });
-      PolicyEvaluator.targetsCache = { list, set: new Set(list.map(a => a.toLowerCase())) };
-    }
-    return PolicyEvaluator.targetsCache;
-  }
-
-  private static targetsCache?: { list: string[]; set: Set<string> };
+  private readonly plan = checkedPlan();
+  private readonly actionSet = new Set(this.plan.actions().map(a => a.toLowerCase()));
   private readonly cache = new Map<string, string[]>();
 
-  /** Guarded actions one IAM action pattern matches (lowercase). */
+  /** Plan actions one IAM action pattern matches (lowercase). */
   public match(pattern: string): string[] {
     const key = pattern.toLowerCase();
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const { list, set } = PolicyEvaluator.targets();
     let out: string[];
     const i = key.indexOf(':');
     if (key === '*') {
-      out = [...set];
+      out = [...this.actionSet];
     } else if (i <= 0) {
       out = [];
     } else if (/[*?]/.test(key.slice(0, i))) {
       const re = new RegExp('^' + key.split('').map(c => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('') + '$');
-      out = list.map(a => a.toLowerCase()).filter(a => re.test(a));
+      out = [...this.actionSet].filter(a => re.test(a));
+    } else if (!ActionCatalog.services().includes(key.slice(0, i))) {
+      out = [];
     } else {
-      out = PolicyPacker.expand([key]).map(a => a.toLowerCase()).filter(a => set.has(a));
+      out = PolicyPacker.expand([key]).map(a => a.toLowerCase()).filter(a => this.actionSet.has(a));
     }
     this.cache.set(key, out);
     return out;
   }
 
   private statementActions(s: Record<string, unknown>): Set<string> | undefined {
-    const { set } = PolicyEvaluator.targets();
     const useNot = s.NotAction !== undefined;
     const patterns = asList(useNot ? s.NotAction : s.Action);
     if (!patterns.every(p => typeof p === 'string')) return undefined;
     const matched = new Set<string>();
     for (const p of patterns as string[]) for (const a of this.match(p)) matched.add(a);
     if (!useNot) return matched;
-    return new Set([...set].filter(a => !matched.has(a)));
+    return new Set([...this.actionSet].filter(a => !matched.has(a)));
   }
 
-  private countsAsDeny(s: Record<string, unknown>): boolean {
-    if (s.Effect !== 'Deny' || s.NotResource !== undefined) return false;
-    if (!asList(s.Resource).includes('*')) return false;
-    const cond = s.Condition;
-    if (cond === undefined) return true;
-    if (!cond || typeof cond !== 'object') return false;
-    return Object.values(cond as Record<string, unknown>).every(block => !!block && typeof block === 'object'
-      && Object.keys(block as object).every(k => DENY_CONDITION_KEYS.has(k.toLowerCase())));
+  /** The plan conditions under which a Deny statement counts, per group; undefined when it never counts. */
+  private denyGroups(s: Record<string, unknown>, role: EvaluatedRole): Set<DenyGroup> | undefined {
+    if (s.Effect !== 'Deny' || s.NotResource !== undefined || s.NotPrincipal !== undefined) return undefined;
+    if (!asList(s.Resource).includes('*')) return undefined;
+    const entries = conditionEntries(s.Condition);
+    if (!entries) return undefined;
+    const rest: Condition[] = entries.filter(c => !holdsForAgent(c, role.arn, role.tags));
+    const groups = new Set<DenyGroup>();
+    for (const g of this.plan.groups) {
+      if (rest.every(c => g.conditions.some(pc => sameCondition(pc, c)))) groups.add(g);
+    }
+    return groups;
   }
 
   private allows(policies: AttachedPolicy[], unknown: string[]): Set<string> {
@@ -289,28 +300,33 @@ export class PolicyEvaluator {
     return allowed;
   }
 
-  private denies(policies: AttachedPolicy[]): Set<string> {
+  /** Actions a counted Deny removes: an action counts when a Deny covering it counts for its group. */
+  private denies(policies: AttachedPolicy[], role: EvaluatedRole): Set<string> {
     const denied = new Set<string>();
     for (const p of policies) {
       for (const s of p.statements ?? []) {
-        if (!this.countsAsDeny(s)) continue;
-        for (const a of this.statementActions(s) ?? []) denied.add(a);
+        const groups = this.denyGroups(s, role);
+        if (!groups || groups.size === 0) continue;
+        const acts = this.statementActions(s) ?? new Set<string>();
+        for (const g of groups) for (const a of g.actions) if (acts.has(a.toLowerCase())) denied.add(a.toLowerCase());
       }
     }
     return denied;
   }
 
-  /** Evaluates identity policies and an optional boundary. */
-  public evaluate(identity: AttachedPolicy[], boundary?: AttachedPolicy): RoleEvaluation {
+  /** Evaluates identity policies and an optional boundary for a role. */
+  public evaluate(identity: AttachedPolicy[], boundary: AttachedPolicy | undefined, role: EvaluatedRole): RoleEvaluation {
     const unknown: string[] = [];
     let allowed = this.allows(identity, unknown);
     if (boundary && boundary.statements) {
       const ceiling = this.allows([boundary], []);
       allowed = new Set([...allowed].filter(a => ceiling.has(a)));
     }
-    const denied = this.denies(boundary ? [...identity, boundary] : identity);
-    const { list } = PolicyEvaluator.targets();
-    const result = list.filter(a => allowed.has(a.toLowerCase()) && !denied.has(a.toLowerCase()));
-    return { allowed: result, unknown };
+    const denied = this.denies(boundary ? [...identity, boundary] : identity, role);
+    const open = this.plan.actions().filter(a => allowed.has(a.toLowerCase()) && !denied.has(a.toLowerCase()));
+    const conditional = open.map(a => ({ action: a, group: this.plan.groupOf(a)! }))
+      .filter(x => x.group.conditions.some(c => c.key.toLowerCase() !== `aws:resourcetag/${AgentIdentity.EPHEMERAL_TAG_KEY}`))
+      .map(x => ({ action: x.action, group: x.group.name }));
+    return { allowed: open, conditional, unknown };
   }
 }

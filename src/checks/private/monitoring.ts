@@ -3,6 +3,7 @@ import { EventPatternMatcher } from './event-pattern';
 import { IamView } from './iam';
 import { asList, resolve } from './intrinsics';
 import { ActionCatalog } from '../../catalog';
+import { setActions } from '../../policy/private/guards';
 
 /** The detail-type of CloudTrail management events on EventBridge. */
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
@@ -11,14 +12,7 @@ export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
  * Calls from the acceptance scenarios of the design: an alarm rule covers an agent role when,
  * for each of these, some enabled rule matches the call made by that role.
  */
-export const SCENARIO_ACTIONS = [
-  'ec2:TerminateInstances',
-  'rds:DeleteDBInstance',
-  's3:DeleteBucket',
-  'elasticache:DeleteCacheCluster',
-  'dynamodb:DeleteTable',
-  'cloudformation:DeleteStack',
-];
+export const SCENARIO_ACTIONS = setActions('checks.scenarios');
 
 /** Reads EventBridge rules as destructive-call alarms. */
 export class AlarmRules {

@@ -1,65 +1,93 @@
 import { ActionCatalog } from '../../catalog/action-catalog';
 import { ActionCategory } from '../../catalog/action-category';
-import { AgentIdentity } from '../../identity/agent-identity';
+import { EnforcementPoint } from '../../catalog/catalog-rule';
+import { DenyPlan } from '../../policy/deny-plan';
 import { PolicyBudget } from '../../policy/policy-budget';
-import { EventPatternPackResult, PolicyPacker } from '../../policy/policy-packer';
+import { PackedEventPattern, PolicyPacker } from '../../policy/policy-packer';
+import { firstFit, jsonSize } from '../../policy/private/packing';
 
 /** The detail-type of every event CloudTrail delivers to EventBridge for an API call. */
 export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
-/** Default categories watched: the ones the other layers deny by default. */
-export const DEFAULT_CATEGORIES = [ActionCategory.DESTROY, ActionCategory.WEAKEN, ActionCategory.EXPOSE, ActionCategory.ESCALATE];
-
 /** Default quota of rules per event bus. */
-export const RULES_PER_BUS_QUOTA = 300;
+export const RULES_PER_BUS_QUOTA = PolicyBudget.RULES_PER_EVENT_BUS;
 
-/** The catalog actions watched. */
-export function watchedActions(categories: ActionCategory[] | undefined, services: string[] | undefined): string[] {
-  return ActionCatalog.actions({ categories: categories ?? DEFAULT_CATEGORIES, services });
+/** The deny plan the alarm watches: every rule enforceable at EVENTS in the categories (guard rules included). */
+export function watchedPlan(categories: ActionCategory[] | undefined, services: string[] | undefined): DenyPlan {
+  return DenyPlan.of({ point: EnforcementPoint.EVENTS, categories, services });
+}
+
+/** What packing the plan's groups produced. */
+export interface PlanPatterns {
+  readonly patterns: PackedEventPattern[];
+  readonly actionsWatched: number;
+  readonly actionsCovered: number;
+  readonly actionsWithoutEvent: string[];
 }
 
 /**
- * The `detail` fields that restrict a pattern to agent principals: the session issuer's ARN
- * (the role ARN, with its path) matches one of the agent role ARN patterns.
- * Undefined when every principal is watched.
+ * Deep-merges EventBridge `detail` objects. Two different matchers for the same field would
+ * make one of them win silently: that throws.
  */
-export function principalDetail(agentsOnly: boolean, arnPatterns: string[] | undefined): Record<string, unknown> {
-  if (!agentsOnly) return {};
-  const patterns = arnPatterns ?? [AgentIdentity.AGENT_ROLE_ARN_PATTERN];
-  return {
-    userIdentity: {
-      sessionContext: {
-        sessionIssuer: { arn: patterns.map(p => (p.includes('*') ? { wildcard: p } : p)) },
-      },
-    },
-  };
+export function mergeDetail(what: string, ...parts: Array<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const part of parts) {
+    for (const [k, v] of Object.entries(part)) {
+      const had = out[k];
+      if (had === undefined) {
+        out[k] = v;
+      } else if (isObject(had) && isObject(v)) {
+        out[k] = mergeDetail(what, had, v);
+      } else if (JSON.stringify(had) !== JSON.stringify(v)) {
+        throw new Error(`${what}: two event filters collide on the field '${k}' (${JSON.stringify(had)} and ${JSON.stringify(v)}).`);
+      }
+    }
+  }
+  return out;
 }
 
-/** Packs the watched actions into patterns carrying extra detail fields. */
-export function packPatterns(actions: string[], extra: Record<string, unknown>, budget: PolicyBudget | undefined): EventPatternPackResult {
-  return PolicyPacker.packEventPatterns({
-    actions,
-    budget,
-    maxPatterns: RULES_PER_BUS_QUOTA,
-    extraDetailJson: JSON.stringify(extra),
-  });
+function isObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** One branch of the tampering pattern: an event source, the catalog event names, and the guarded resource fields. */
+/** Packs each group of the plan (its actions, with the group's event filter) into patterns carrying `extra`. */
+export function planPatterns(plan: DenyPlan, extra: Record<string, unknown>, budget: PolicyBudget | undefined): PlanPatterns {
+  const patterns: PackedEventPattern[] = [];
+  const without = new Set<string>();
+  let covered = 0;
+  for (const g of plan.groups) {
+    const detail = g.eventDetailJson ? mergeDetail(`rule ${g.ruleIds.join(', ')}`, extra, JSON.parse(g.eventDetailJson)) : extra;
+    const r = PolicyPacker.packEventPatterns({
+      actions: g.actions, budget, maxPatterns: RULES_PER_BUS_QUOTA, extraDetailJson: JSON.stringify(detail),
+    });
+    patterns.push(...r.patterns);
+    covered += r.actionsCovered;
+    r.actionsWithoutEvent.forEach(a => without.add(a));
+  }
+  return { patterns, actionsWatched: plan.actions().length, actionsCovered: covered, actionsWithoutEvent: [...without].sort() };
+}
+
+/** One branch of the tampering pattern: an event source, the watched event names, and the guarded resource fields. */
 export interface TamperBranch {
   readonly service: string;
+  /** Further actions watched besides the service's WEAKEN and DESTROY actions (e.g. the organization guard's set). */
+  readonly extraActions: string[];
   /** `requestParameters` field → values (exact, or `{prefix}` / `{wildcard}` matchers). */
   readonly fields: Array<[string, unknown[]]>;
 }
 
 /**
- * Renders the tampering branches as `$or` alternatives: catalog WEAKEN and DESTROY events of
- * the service, on a request parameter naming one of the guardrail's own resources.
+ * Renders the tampering branches as `$or` alternatives: the service's WEAKEN and DESTROY
+ * actions (and the branch's extra actions) on a request parameter naming one of the guardrail's
+ * own resources.
  */
 export function tamperAlternatives(branches: TamperBranch[]): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
   for (const b of branches) {
-    const actions = ActionCatalog.actions({ categories: [ActionCategory.WEAKEN, ActionCategory.DESTROY], services: [b.service] });
+    const actions = [...new Set([
+      ...ActionCatalog.actions({ categories: [ActionCategory.WEAKEN, ActionCategory.DESTROY], services: [b.service] }),
+      ...b.extraActions.map(a => ActionCatalog.describe(a).action),
+    ])].sort();
     const infos = actions.map(a => ActionCatalog.describe(a)).filter(i => i.eventName !== undefined && !i.dataEvent);
     if (infos.length === 0) continue;
     const names = infos.map(i => (i.eventNameHasVersionSuffix ? { prefix: i.name } : i.name));
@@ -74,7 +102,7 @@ export function tamperAlternatives(branches: TamperBranch[]): Array<Record<strin
   return out;
 }
 
-/** Packs `$or` alternatives into as few patterns as fit the budget. */
+/** Packs `$or` alternatives into as few patterns as fit the budget (in order). */
 export function packAlternatives(
   alternatives: Array<Record<string, unknown>>,
   extra: Record<string, unknown>,
@@ -84,18 +112,11 @@ export function packAlternatives(
     'detail-type': [API_CALL_DETAIL_TYPE],
     'detail': alts.length === 1 ? { ...extra, ...alts[0] } : { ...extra, $or: alts },
   });
-  const size = (alts: Array<Record<string, unknown>>) => JSON.stringify(render(alts)).length;
-  const groups: Array<Array<Record<string, unknown>>> = [];
-  for (const a of alternatives) {
-    const last = groups[groups.length - 1];
-    if (last && size([...last, a]) <= budget.maxCharacters) {
-      last.push(a);
-      continue;
-    }
-    if (size([a]) > budget.maxCharacters) {
-      throw new Error(`tampering pattern: one alternative needs ${size([a])} characters, over the ${budget.name} budget of ${budget.maxCharacters}. Raise patternBudget.`);
-    }
-    groups.push([a]);
-  }
-  return groups.map(g => ({ pattern: render(g), characters: size(g) }));
+  const groups = firstFit(alternatives, {
+    size: alts => jsonSize(render(alts)),
+    budget: budget.maxCharacters,
+    appendOnly: true,
+    tooLarge: (_a, n) => new Error(`tampering pattern: one alternative needs ${n} characters, over the ${budget.name} budget of ${budget.maxCharacters}. Raise patternBudget.`),
+  });
+  return groups.map(g => ({ pattern: render(g), characters: jsonSize(render(g)) }));
 }

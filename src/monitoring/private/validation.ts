@@ -1,17 +1,22 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { AgentIdentity } from '../../identity/agent-identity';
+import { constructPath } from '../../private/errors';
 
 /** Prefix of every warning id this layer emits. */
 export const WARNING_PREFIX = 'cdk-agent-guardrails';
 
-/** The path a construct will have, for error messages raised before it exists. */
-export function futurePath(scope: IConstruct, id: string): string {
-  return scope.node.path ? `${scope.node.path}/${id}` : id;
+/**
+ * Who an error is about: the construct's class and the path it has (or will have once created
+ * under `scope` with `id`), e.g. `DestructiveCallAlarm 'App/Stack/Alarm'`.
+ */
+export function futurePath(construct: string, scope: IConstruct, id?: string): string {
+  return `${construct} '${constructPath(scope, id)}'`;
 }
 
 /** Builds the error thrown for bad input: names the construct, the prop, the value and the fix. */
-export function propError(path: string, message: string): Error {
-  return new Error(`${path}: ${message}`);
+export function propError(who: string, message: string): Error {
+  return new Error(`${who}: ${message}`);
 }
 
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -43,6 +48,10 @@ export function validateSlack(path: string, workspaceId: string, channelId: stri
 export function validateNamePrefix(path: string, prefix: string): void {
   if (Token.isUnresolved(prefix) || !NAME_PREFIX.test(prefix)) {
     throw propError(path, `namePrefix: '${prefix}' is not a usable name prefix. Use 1 to 40 letters, digits and hyphens, starting with a letter or digit (a literal string, not a token).`);
+  }
+  // Names are `<prefix>-<suffix>`: they must start with the reserved prefix.
+  if (!`${prefix}-`.startsWith(AgentIdentity.GUARDRAIL_NAME_PREFIX)) {
+    throw propError(path, `namePrefix: '${prefix}' does not start with '${AgentIdentity.GUARDRAIL_NAME_PREFIX}', so AgentScp would not guard the alarm's rules and AgentRole would not guard its resources by name. Use a prefix such as '${AgentIdentity.GUARDRAIL_NAME_PREFIX}${prefix.replace(/^-+/, '').slice(0, 29)}'.`);
   }
 }
 

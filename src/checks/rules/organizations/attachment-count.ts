@@ -9,7 +9,7 @@ export class OrgAttachmentCountRule extends GuardrailRule {
   public readonly layer = GuardrailLayer.ORGANIZATIONS;
   public readonly checks = 'For each target (TargetIds entry), the SCPs of the app plus the AWS-managed FullAWSAccess stay within maxScpsPerTarget (default 10), and the RCPs plus RCPFullAWSAccess within maxRcpsPerTarget (default 5).';
   public readonly why = 'Attaching one policy too many fails the deployment of that policy; the guardrail it carries is then missing on that target.';
-  public readonly fix = 'Pack the statements into fewer documents (AgentScp / AgentRcp maxDocuments), or attach them higher in the organization tree.';
+  public readonly fix = 'Let AgentScp / AgentRcp place the documents that do not fit on an ancestor (overflowLevels: a parent OU or the root, each with its own quota), set existingPoliciesPerTarget to what the targets already carry, or detach other policies from the targets.';
 
   public evaluate(context: RuleContext): RuleHit[] {
     const hits: RuleHit[] = [];

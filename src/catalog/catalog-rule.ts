@@ -1,0 +1,83 @@
+import { ActionCategory } from './action-category';
+
+/**
+ * Where a catalog rule can be enforced.
+ *
+ * Every enforcement point renders the rules through one deny plan (`DenyPlan`), so a rule that
+ * says it is enforceable somewhere is enforced there by every construct of that point.
+ */
+export enum EnforcementPoint {
+  /** The agent role's own policies (`AgentRole`). */
+  IDENTITY = 'IDENTITY',
+  /** The agent role's permissions boundary: only rules small enough to fit with the allow-list. */
+  BOUNDARY = 'BOUNDARY',
+  /** Service control policies for agent principals (`AgentScp`). */
+  SCP = 'SCP',
+  /** Resource control policies for agent principals (`AgentRcp`), on services that support RCPs. */
+  RCP = 'RCP',
+  /** EventBridge patterns on CloudTrail events (`DestructiveCallAlarm`): only calls CloudTrail records. */
+  EVENTS = 'EVENTS',
+}
+
+/**
+ * One IAM condition of a rule: `{ "<operator>": { "<key>": <values> } }`.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+ */
+export interface RuleCondition {
+  /** Condition operator, e.g. `StringEquals`, `ForAnyValue:StringEqualsIgnoreCase`, `Null`. */
+  readonly operator: string;
+  /** Condition key, e.g. `aws:TagKeys`. */
+  readonly key: string;
+  /** Values; the condition holds when the key matches any of them. */
+  readonly values: string[];
+}
+
+/**
+ * One rule of the action catalog: which actions are dangerous, under which condition, how the
+ * call shows in CloudTrail, whether the ephemeral-tag exception may apply, and where it can be
+ * enforced. Every enforcement point renders the rules; no construct types its own list.
+ */
+export interface CatalogRule {
+  /** Stable identifier, e.g. `destroy.terminate`, `weaken.rds.ModifyDBInstance`, `guard.tag-forgery`. */
+  readonly id: string;
+  /** Threat categories of the rule. */
+  readonly categories: ActionCategory[];
+  /** Actions the rule denies (`service:Name`), sorted. */
+  readonly actions: string[];
+  /** Conditions under which the deny applies (all of them); empty for an unconditional rule. */
+  readonly conditions: RuleCondition[];
+  /**
+   * Extra `detail` fields (a JSON object string) an EventBridge pattern needs to match only
+   * the calls the conditions describe.
+   * @default - undefined: the rule is unconditional, or (when it has conditions) CloudTrail
+   * cannot show them and `enforceableAt` leaves out EVENTS
+   */
+  readonly eventDetailJson?: string;
+  /**
+   * Whether a deny may spare resources tagged `guardrails:ephemeral=true` (when the user allows
+   * ephemeral deletes and the action supports `aws:ResourceTag`). Decided here, once.
+   */
+  readonly ephemeralExemptable: boolean;
+  /** A guard rule protects the guardrails themselves: it applies whatever categories are chosen. */
+  readonly guard: boolean;
+  /** Where the rule can be enforced. */
+  readonly enforceableAt: EnforcementPoint[];
+  /** Why the actions are dangerous. */
+  readonly reason: string;
+  /**
+   * A public source for the reason.
+   * @default - undefined for verb rules (CATALOG.md states the verb rules)
+   */
+  readonly source?: string;
+}
+
+/** A named list of actions a construct needs (grants, resource policies, guards). */
+export interface ActionSet {
+  /** Identifier, e.g. `kill-switch.revoke`. */
+  readonly id: string;
+  /** Why the set exists and who uses it. */
+  readonly reason: string;
+  /** Actions and `service:Prefix*` patterns, as listed. */
+  readonly actions: string[];
+}

@@ -1,0 +1,109 @@
+/**
+ * "Is this principal an agent?" said once, for every layer: as IAM conditions (SCP, RCP,
+ * guards), as EventBridge `detail` (alarms), and as a test on a role (checks).
+ *
+ * Private to the library. New ways to recognise agents (source identity, Identity Center
+ * role names) are added here and reach every layer without edits elsewhere.
+ */
+import { AgentIdentity } from '../agent-identity';
+
+/** One IAM condition entry (the catalog's `RuleCondition` shape, without importing the catalog). */
+export interface ConditionEntry {
+  readonly operator: string;
+  readonly key: string;
+  readonly values: string[];
+}
+
+/**
+ * One way of recognising agent principals. IAM conditions of one statement are ANDed, so
+ * each way becomes a statement of its own.
+ */
+export interface PrincipalMatch {
+  /** Short label used in statement IDs, e.g. `AgentTag`. */
+  readonly label: string;
+  /** Conditions that select the principals. */
+  readonly conditions: ConditionEntry[];
+}
+
+/** How agents are recognised. */
+export interface AgentMatchOptions {
+  /** Principals tagged `guardrails:agent=true` (principal or session tag). */
+  readonly matchAgentTag: boolean;
+  /** `aws:PrincipalArn` patterns (role ARNs with their path). */
+  readonly arnPatterns: string[];
+}
+
+/** The default: tag and the agent path. */
+export const DEFAULT_AGENT_MATCH: AgentMatchOptions = { matchAgentTag: true, arnPatterns: [AgentIdentity.AGENT_ROLE_ARN_PATTERN] };
+
+/** The condition that a principal carries the agent tag. */
+export const AGENT_TAG_CONDITION: ConditionEntry = {
+  operator: 'StringEquals', key: AgentIdentity.AGENT_TAG_CONDITION_KEY, values: [AgentIdentity.AGENT_TAG_VALUE],
+};
+
+/** The condition that a resource is not tagged ephemeral: an exemptable deny carries it. */
+export const NOT_EPHEMERAL_CONDITION: ConditionEntry = {
+  operator: 'StringNotEquals', key: `aws:ResourceTag/${AgentIdentity.EPHEMERAL_TAG_KEY}`, values: [AgentIdentity.EPHEMERAL_TAG_VALUE],
+};
+
+/** The conditions that select agents, one alternative per way of recognising them. */
+export function agentPrincipalMatches(options: AgentMatchOptions): PrincipalMatch[] {
+  const out: PrincipalMatch[] = [];
+  if (options.matchAgentTag) out.push({ label: 'AgentTag', conditions: [AGENT_TAG_CONDITION] });
+  if (options.arnPatterns.length) {
+    out.push({ label: 'AgentArn', conditions: [{ operator: 'ArnLike', key: 'aws:PrincipalArn', values: [...options.arnPatterns] }] });
+  }
+  return out;
+}
+
+/** A condition that holds for every principal except those matching the patterns. */
+export function exceptPrincipals(arnPatterns: string[]): ConditionEntry[] {
+  return arnPatterns.length ? [{ operator: 'ArnNotLike', key: 'aws:PrincipalArn', values: [...arnPatterns] }] : [];
+}
+
+/**
+ * The EventBridge `detail` fields that restrict a CloudTrail pattern to agent principals: the
+ * session issuer's ARN (the role ARN, with its path) matches one of the agent role patterns.
+ * Empty when every principal is watched.
+ */
+export function agentEventDetail(agentsOnly: boolean, arnPatterns: string[] = [AgentIdentity.AGENT_ROLE_ARN_PATTERN]): Record<string, unknown> {
+  if (!agentsOnly) return {};
+  return {
+    userIdentity: {
+      sessionContext: {
+        sessionIssuer: { arn: arnPatterns.map(p => (p.includes('*') ? { wildcard: p } : p)) },
+      },
+    },
+  };
+}
+
+/** Anchored regular expression of an IAM glob (`*` any run, `?` one character). */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob.split('').map(c => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
+  return new RegExp(`^${body}$`);
+}
+
+/** Why a role is an agent by its own marks (tag or path), or undefined. */
+export function agentRoleReason(tags: Map<string, unknown>, path: unknown): string | undefined {
+  if (tags.get(AgentIdentity.AGENT_TAG_KEY) === AgentIdentity.AGENT_TAG_VALUE) return `tagged ${AgentIdentity.AGENT_TAG_KEY}=${AgentIdentity.AGENT_TAG_VALUE}`;
+  if (typeof path === 'string' && path.startsWith(AgentIdentity.AGENT_ROLE_PATH)) return `under the path ${AgentIdentity.AGENT_ROLE_PATH}`;
+  return undefined;
+}
+
+/**
+ * Whether a condition entry is true for every request of an agent role with this ARN and these
+ * principal tags: the agent-tag condition when the role carries the tag, an `ArnLike`/`StringLike`
+ * on `aws:PrincipalArn` with a pattern that matches the role's ARN. Anything else: false (unknown
+ * is never counted as true).
+ */
+export function holdsForAgent(entry: ConditionEntry, roleArn: string, tags: Map<string, unknown>): boolean {
+  const op = entry.operator;
+  const key = entry.key.toLowerCase();
+  if (op === 'StringEquals' && key === AgentIdentity.AGENT_TAG_CONDITION_KEY.toLowerCase()) {
+    return tags.get(AgentIdentity.AGENT_TAG_KEY) !== undefined && entry.values.includes(String(tags.get(AgentIdentity.AGENT_TAG_KEY)));
+  }
+  if ((op === 'ArnLike' || op === 'StringLike') && key === 'aws:principalarn') {
+    return entry.values.some(v => globToRegExp(v).test(roleArn));
+  }
+  return false;
+}
