@@ -90,6 +90,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild',
   ],
 
+  // commit-and-tag-version 13 and its conventional-changelog dependencies want Node 22 (EBADENGINE
+  // on `npm ci`); 12.x supports Node 20, the minimum in `engines` and the build machine's runtime.
+  bumpPackage: 'commit-and-tag-version@^12',
+
   githubOptions: { mergify: false },
   depsUpgrade: false,
   pullRequestTemplate: false,
