@@ -41,8 +41,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   jestOptions: {
     jestConfig: {
-      // The evaluation suites simulate tens of thousands of requests.
-      testTimeout: 300_000,
+      // Short, so a hang (a worker, a child process, a promise that never settles) fails in 30 s,
+      // not 5 minutes. Jest can only time out a test that waits; a synchronous one runs to its end.
+      // A file whose tests need more says so with its own jest.setTimeout(...) and a comment.
+      testTimeout: 30_000,
       // Keeps the CI run short; `npx jest --coverage` when you want the figures.
       collectCoverage: false,
     },
