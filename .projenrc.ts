@@ -43,8 +43,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   jestOptions: {
     jestConfig: {
-      // The evaluation suites simulate tens of thousands of requests.
-      testTimeout: 300_000,
+      // Short, so a hang (a worker, a child process, a promise that never settles) fails in 30 s,
+      // not 5 minutes. Jest can only time out a test that waits; a synchronous one runs to its end.
+      // A file whose tests need more says so with its own jest.setTimeout(...) and a comment.
+      testTimeout: 30_000,
       // Keeps the CI run short; `npx jest --coverage` when you want the figures.
       collectCoverage: false,
     },
@@ -69,6 +71,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-agent-guardrails/cdk-agent-guardrails-go',
   },
 
+  // test/integration/*.integ.ts are the moto tier (own runner), not CDK integ-runner snapshots.
+  integrationTestAutoDiscover: false,
+
+  // The compile task bundles the Lambda handlers itself (below), so compile alone makes a complete package.
+  bundlerOptions: { runBundleTask: javascript.RunBundleTask.MANUAL },
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_22_X,
     // AWS SDK v3 is in the Node.js Lambda runtime.
@@ -95,6 +102,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild',
   ],
 
+  // commit-and-tag-version 13 and its conventional-changelog dependencies want Node 22 (EBADENGINE
+  // on `npm ci`); 12.x supports Node 20, the minimum in `engines` and the build machine's runtime.
+  bumpPackage: 'commit-and-tag-version@^12',
+
   githubOptions: { mergify: false },
   depsUpgrade: false,
   pullRequestTemplate: false,
@@ -103,13 +114,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // API.md is generated; never edit by hand.
 project.gitattributes.addAttributes('/API.md', 'linguist-generated');
 
-// Catalog data is read at run time from JSON next to the compiled code.
-project.postCompileTask.prependExec('mkdir -p lib/catalog/data && cp src/catalog/data/*.json lib/catalog/data/ 2>/dev/null || true');
+// The compile task makes everything the package ships, so every build path (`npx projen compile`,
+// `npm test`, `npx projen build`) followed by `npm pack` gives a complete package:
+// the Lambda handler bundles (assets/), jsii (lib/), and the catalog data, which is read at run
+// time from JSON next to the compiled code (lib/catalog/data/). scripts/package-smoke.sh checks it.
+project.compileTask.prependSpawn(project.bundler.bundleTask);
+project.compileTask.exec('mkdir -p lib/catalog/data lib/checks/data && cp src/catalog/data/catalog.json lib/catalog/data/ && cp src/checks/data/managed-policies.json lib/checks/data/');
+// `npm pack` (also run by package:js) refuses a tree that compile has not built.
+project.package.setScript('prepack', 'for f in lib/index.js lib/catalog/data/catalog.json lib/checks/data/managed-policies.json assets/monitoring/kill-switch.lambda/index.js; do '
+  + '[ -f "$f" ] || { echo "prepack: $f is missing; run npx projen compile first" >&2; exit 1; }; done');
 
-// The README's test command: jsii compile (API must stay jsii-clean), API.md,
+// The README's test command: Lambda bundles and jsii compile (API must stay jsii-clean), API.md,
 // unit + evaluation tests, eslint.
 project.testTask.reset();
-project.testTask.spawn(project.preCompileTask); // bundles the Lambda handlers into assets/
+project.testTask.spawn(project.preCompileTask);
 project.testTask.spawn(project.compileTask);
 project.testTask.spawn(project.postCompileTask);
 project.testTask.exec('jest --passWithNoTests --ci', { receiveArgs: true });
@@ -120,7 +138,7 @@ const synth = project.addTask('synth:example', {
   description: 'Synthesize the reference app (examples/guarded-account.ts) to cdk.out and print a summary',
   env: { AWS_REGION: 'us-east-1', CDK_DISABLE_VERSION_CHECK: '1' },
 });
-synth.spawn(project.preCompileTask);
+synth.spawn(project.bundler.bundleTask);
 synth.exec('cdk synth --quiet --app "ts-node --transpile-only --project tsconfig.dev.json examples/guarded-account.ts" --output cdk.out');
 synth.exec('ts-node --transpile-only --project tsconfig.dev.json scripts/summary.ts cdk.out');
 // The guardrail checklist of the reference app (same code as `npx cdk-agent-guardrails report`).
@@ -140,7 +158,7 @@ project.addTask('catalog', {
 const integ = project.addTask('test:integration', {
   description: 'Integration tests against a local AWS emulator (moto_server): kill switch, EventBridge delivery, cdk deploy',
 });
-integ.spawn(project.preCompileTask); // the kill-switch asset the tests run in-process
+integ.spawn(project.bundler.bundleTask); // the kill-switch asset the tests run in-process
 integ.exec('bash scripts/integration/run.sh', { receiveArgs: true });
 // `npm test` never runs them, even if one is named *.test.ts by mistake.
 project.jest?.addIgnorePattern('/test/integration/');
@@ -151,7 +169,9 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
-project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdk.out/', '/.ci/', '/tsconfig.dev.json');
+project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/cdk.out/', '/.ci/', '/tsconfig.dev.json', '/cdk.context.json');
+// Credits the MIT-licensed data the catalog and the checks' managed-policy table are generated from.
+project.npmignore?.include('/NOTICE');
 project.gitignore.exclude('/cdk.out/', '/bench/out/');
 
 // Keep npm ci working on a lock made on linux (see shared TOOLCHAIN notes).

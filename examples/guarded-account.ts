@@ -42,7 +42,8 @@ export class GuardedAccountStack extends Stack {
     const vpc = new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 0 });
     // Scenario 4: delete-db-instance --skip-final-snapshot fails; snapshot + retained backups regardless.
     new ProtectedDatabase(this, 'Orders', {
-      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+      // A major version only: RDS creates the instance on its current minor version and keeps it upgraded.
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_18 }),
       vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     });

@@ -28,8 +28,16 @@ describe('cdk-nag AwsSolutions', () => {
     new DestructiveCallAlarm(stack, 'Alarm', { killSwitch: {}, slack: { workspaceId: 'T07ABCDE12', channelId: 'C07ABCDE12' } });
     const acks = stack.node.findAll().flatMap(c => c.node.metadata
       .filter(m => m.type === 'aws:cdk:acknowledged-rules')
-      .map(m => `${c.node.path} ${JSON.stringify(m.data)}`));
-    for (const a of acks) expect(a).toMatch(/AwsSolutions-(SQS3|S1|IAM5|L1)/);
-    console.log(acks.join('\n'));
+      .flatMap(m => Object.entries(m.data as Record<string, string>).map(([rule, reason]) => ({ path: c.node.path, rule, reason }))));
+    console.log(acks.map(a => `${a.path} ${a.rule}: ${a.reason}`).join('\n'));
+    // Exactly these (an empty list must fail, as must a new or a missing acknowledgement), each with a reason.
+    expect(acks.map(a => `${a.path} ${a.rule}`).sort()).toEqual([
+      'Stack/Alarm/DeadLetterQueue Annotation::AwsSolutions-SQS3',
+      'Stack/Alarm/KillSwitch/Resource Annotation::AwsSolutions-L1',
+      'Stack/Alarm/KillSwitch/Role Annotation::AwsSolutions-IAM5[Resource::*]',
+      'Stack/Alarm/KillSwitch/Role Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::111111111111:role/guardrails-agent/*]',
+      'Stack/Alarm/TrailBucket Annotation::AwsSolutions-S1',
+    ]);
+    for (const a of acks) expect(a.reason.length).toBeGreaterThan(40);
   });
 });

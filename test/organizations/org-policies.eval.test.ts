@@ -13,6 +13,8 @@ import {
   orgPolicies, resolveTemplate, simulate, sweep, tally,
 } from '../harness';
 
+// Each proof sweeps the whole action catalog through iam-simulate workers: measured up to 36 s per
+// test (86 s for the file) with 2 cores under load; GUARDRAILS_FULL_SWEEP evaluates far more requests.
 jest.setTimeout(process.env.GUARDRAILS_FULL_SWEEP ? 900_000 : 180_000);
 
 const BREAK_GLASS_ARN = `arn:aws:iam::${ACCOUNT}:role/BreakGlass`;
