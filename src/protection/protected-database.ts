@@ -2,14 +2,15 @@ import { Annotations, Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { AgentIdentity } from '../identity';
+import { BACKUP_RETENTION_DEFAULT_DAYS, BACKUP_RETENTION_FLOOR_DAYS, BACKUP_RETENTION_MAX_DAYS } from './private/rules';
 import { daysOf, futurePath, keepsData, propError, UnsafeChoices, WARNING_PREFIX, warnUnsafe } from './private/validation';
 
-/** Shortest automated-backup retention a protected database accepts, in days. */
-const MIN_BACKUP_DAYS = 7;
+/** Shortest automated-backup retention a protected database accepts, in days (the aspect's floor too). */
+const MIN_BACKUP_DAYS = BACKUP_RETENTION_FLOOR_DAYS;
 /** Longest automated-backup retention RDS accepts, in days. */
-const MAX_BACKUP_DAYS = 35;
-/** Default automated-backup retention of a protected database, in days. */
-const DEFAULT_BACKUP_DAYS = 14;
+const MAX_BACKUP_DAYS = BACKUP_RETENTION_MAX_DAYS;
+/** Default automated-backup retention of a protected database, in days (what the aspect applies when unset). */
+const DEFAULT_BACKUP_DAYS = BACKUP_RETENTION_DEFAULT_DAYS;
 
 /**
  * Properties of a `ProtectedDatabase`: every `rds.DatabaseInstanceProps` prop, with safer defaults.
