@@ -118,6 +118,7 @@ export class KillSwitch extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtectionEnabled: true,
       encryptionKey: props.encryptionKey,
     });
     const role = new iam.Role(this, 'Role', {

@@ -1,5 +1,6 @@
 import { Annotations, Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AgentIdentity } from '../identity';
 import { BACKUP_RETENTION_DEFAULT_DAYS, BACKUP_RETENTION_FLOOR_DAYS, BACKUP_RETENTION_MAX_DAYS } from './private/rules';
@@ -37,7 +38,8 @@ export interface ProtectedDatabaseProps extends rds.DatabaseInstanceProps {
  * stack does not replace the instance. It turns on deletion protection, sets DeletionPolicy
  * and UpdateReplacePolicy to Snapshot, keeps automated backups after deletion, keeps them
  * 14 days by default (7 to 35 accepted), copies tags to snapshots, encrypts storage and adds
- * the `guardrails:backup=true` tag so the guardrail backup plan selects it.
+ * the `guardrails:backup=true` tag so the guardrail backup plan selects it. The credentials
+ * secret it generates is retained with it.
  *
  * Swapping in an existing unencrypted instance: set `storageEncrypted: false` explicitly (a
  * warning is added), because turning encryption on replaces the instance.
@@ -86,6 +88,7 @@ export class ProtectedDatabase extends rds.DatabaseInstance {
         'storageEncrypted: false: the storage and its snapshots are not encrypted. Kept because turning encryption on replaces the instance; migrate through an encrypted snapshot copy.');
     }
     Tags.of(this.node.defaultChild!).add(AgentIdentity.BACKUP_TAG_KEY, AgentIdentity.BACKUP_TAG_VALUE);
+    retainGeneratedSecret(this, props.removalPolicy);
   }
 }
 
@@ -112,8 +115,8 @@ export interface ProtectedDatabaseClusterProps extends rds.DatabaseClusterProps 
  * It turns on deletion protection, sets DeletionPolicy and UpdateReplacePolicy of the cluster
  * to Snapshot, keeps automated backups after deletion, keeps them 14 days by default (7 to 35
  * accepted, through `backup.retention`), copies tags to snapshots, encrypts storage and tags
- * the cluster `guardrails:backup=true`. The data lives in the cluster volume: its instances
- * keep the removal policy aws-cdk-lib gives them.
+ * the cluster `guardrails:backup=true`. The credentials secret it generates is retained with it.
+ * The data lives in the cluster volume: its instances keep the removal policy aws-cdk-lib gives them.
  *
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_DeleteCluster.html
  *
@@ -154,6 +157,19 @@ export class ProtectedDatabaseCluster extends rds.DatabaseCluster {
         'storageEncrypted: false: the storage and its snapshots are not encrypted. Kept because turning encryption on replaces the cluster.');
     }
     Tags.of(this.node.defaultChild!).add(AgentIdentity.BACKUP_TAG_KEY, AgentIdentity.BACKUP_TAG_VALUE);
+    retainGeneratedSecret(this, props.removalPolicy);
+  }
+}
+
+/**
+ * Keeps the credentials secret the construct generated (its child `Secret`) when the database
+ * itself is kept: aws-cdk-lib gives it RemovalPolicy.DESTROY, so a stack deletion would delete
+ * the credentials of a database that survives as a snapshot. An imported secret is not a child.
+ */
+function retainGeneratedSecret(db: Construct, removalPolicy: RemovalPolicy | undefined): void {
+  const generated = db.node.tryFindChild('Secret');
+  if (generated instanceof secretsmanager.Secret && keepsData(removalPolicy)) {
+    generated.applyRemovalPolicy(RemovalPolicy.RETAIN);
   }
 }
 

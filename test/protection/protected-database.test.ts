@@ -2,6 +2,7 @@ import { App, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AgentIdentity } from '../../src/identity';
 import { ProtectedDatabase, ProtectedDatabaseCluster } from '../../src/protection';
 
@@ -100,6 +101,21 @@ describe('ProtectedDatabase', () => {
     Annotations.fromStack(stack).hasWarning('/Stack/Db', Match.stringLikeRegexp('^storageEncrypted: false'));
   });
 
+  test('the generated credentials secret is retained with the database; not when the database is destroyed; an imported one is left alone', () => {
+    const { stack, vpc } = setup();
+    new ProtectedDatabase(stack, 'Db', { engine, vpc });
+    Template.fromStack(stack).hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+
+    const destroyed = setup();
+    new ProtectedDatabase(destroyed.stack, 'Db', { engine, vpc: destroyed.vpc, removalPolicy: RemovalPolicy.DESTROY, allowUnprotected: true });
+    Template.fromStack(destroyed.stack).hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+
+    const imported = setup();
+    const secret = secretsmanager.Secret.fromSecretNameV2(imported.stack, 'Existing', 'prod/db');
+    expect(() => new ProtectedDatabase(imported.stack, 'Db', { engine, vpc: imported.vpc, credentials: rds.Credentials.fromSecret(secret) })).not.toThrow();
+    Template.fromStack(imported.stack).resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
   test('a token retention is passed through, not validated', () => {
     const { stack, vpc } = setup();
     expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, backupRetention: Duration.days(Lazy.number({ produce: () => 3 })) })).not.toThrow();
@@ -123,6 +139,12 @@ describe('ProtectedDatabaseCluster', () => {
         Tags: Match.arrayWith([{ Key: AgentIdentity.BACKUP_TAG_KEY, Value: 'true' }]),
       }),
     });
+  });
+
+  test('the generated credentials secret is retained with the cluster', () => {
+    const { stack, vpc } = setup();
+    new ProtectedDatabaseCluster(stack, 'Cluster', { engine: clusterEngine, vpc, writer: rds.ClusterInstance.serverlessV2('Writer') });
+    Template.fromStack(stack).hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
   test('refuses backup.retention out of range', () => {
