@@ -4,7 +4,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AgentIdentity } from '../identity';
 import { BACKUP_RETENTION_DEFAULT_DAYS, BACKUP_RETENTION_FLOOR_DAYS, BACKUP_RETENTION_MAX_DAYS } from './private/rules';
-import { daysOf, futurePath, keepsData, propError, UnsafeChoices, WARNING_PREFIX, warnUnsafe } from './private/validation';
+import { daysOf, keepsData, UnsafeChoices, WARNING_PREFIX, warnUnsafe } from './private/validation';
+import { constructPath, inputError } from '../private/errors';
 
 /** Shortest automated-backup retention a protected database accepts, in days (the aspect's floor too). */
 const MIN_BACKUP_DAYS = BACKUP_RETENTION_FLOOR_DAYS;
@@ -61,9 +62,9 @@ export class ProtectedDatabase extends rds.DatabaseInstance {
   public static readonly DEFAULT_BACKUP_RETENTION = Duration.days(DEFAULT_BACKUP_DAYS);
 
   private static protectedProps(scope: Construct, id: string, props: ProtectedDatabaseProps): rds.DatabaseInstanceProps {
-    const path = futurePath(scope, id);
+    const path = constructPath(scope, id);
     const backupRetention = props.backupRetention ?? ProtectedDatabase.DEFAULT_BACKUP_RETENTION;
-    validateBackupRetention(path, 'backupRetention', backupRetention);
+    validateBackupRetention('ProtectedDatabase', path, 'backupRetention', backupRetention);
     unsafeChoices('ProtectedDatabase', props).enforce(path, props.allowUnprotected);
     return {
       ...props,
@@ -130,9 +131,9 @@ export interface ProtectedDatabaseClusterProps extends rds.DatabaseClusterProps 
  */
 export class ProtectedDatabaseCluster extends rds.DatabaseCluster {
   private static protectedProps(scope: Construct, id: string, props: ProtectedDatabaseClusterProps): rds.DatabaseClusterProps {
-    const path = futurePath(scope, id);
+    const path = constructPath(scope, id);
     const retention = props.backup?.retention ?? ProtectedDatabase.DEFAULT_BACKUP_RETENTION;
-    validateBackupRetention(path, 'backup.retention', retention);
+    validateBackupRetention('ProtectedDatabaseCluster', path, 'backup.retention', retention);
     unsafeChoices('ProtectedDatabaseCluster', props).enforce(path, props.allowUnprotected);
     return {
       ...props,
@@ -173,20 +174,20 @@ function retainGeneratedSecret(db: Construct, removalPolicy: RemovalPolicy | und
   }
 }
 
-function validateBackupRetention(path: string, propName: string, retention: Duration): void {
+function validateBackupRetention(constructName: string, path: string, propName: string, retention: Duration): void {
   const days = daysOf(retention);
   if (days === undefined) {
     // A token: RDS validates it at deploy time.
     return;
   }
   if (!Number.isInteger(days)) {
-    throw propError(path, `${propName}: ${retention.toHumanString()} is not a whole number of days. Set ${propName} to Duration.days(n) with n from ${MIN_BACKUP_DAYS} to ${MAX_BACKUP_DAYS}.`);
+    throw inputError(constructName, path, `${propName}: ${retention.toHumanString()} is not a whole number of days. Set ${propName} to Duration.days(n) with n from ${MIN_BACKUP_DAYS} to ${MAX_BACKUP_DAYS}.`);
   }
   if (days < MIN_BACKUP_DAYS) {
-    throw propError(path, `${propName}: ${days} days is below the minimum of ${MIN_BACKUP_DAYS} days. Set ${propName} to Duration.days(${MIN_BACKUP_DAYS}) or more.`);
+    throw inputError(constructName, path, `${propName}: ${retention.toHumanString()} is below the minimum of ${MIN_BACKUP_DAYS} days (the protection layer's floor: a week to notice a deletion). Set ${propName} to Duration.days(${MIN_BACKUP_DAYS}) or more.`);
   }
   if (days > MAX_BACKUP_DAYS) {
-    throw propError(path, `${propName}: ${days} days is above the RDS maximum of ${MAX_BACKUP_DAYS} days. Set ${propName} to Duration.days(${MAX_BACKUP_DAYS}) or less, and keep longer copies with the guardrail backup plan.`);
+    throw inputError(constructName, path, `${propName}: ${retention.toHumanString()} is above the RDS maximum of ${MAX_BACKUP_DAYS} days. Set ${propName} to Duration.days(${MAX_BACKUP_DAYS}) or less, and keep longer copies with the guardrail backup plan.`);
   }
 }
 

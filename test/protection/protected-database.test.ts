@@ -55,10 +55,10 @@ describe('ProtectedDatabase', () => {
   });
 
   test.each([
-    [Duration.days(3), /backupRetention: 3 days is below the minimum of 7 days\. Set backupRetention to Duration\.days\(7\) or more\./],
-    [Duration.days(0), /backupRetention: 0 days is below the minimum of 7 days/],
-    [Duration.days(36), /backupRetention: 36 days is above the RDS maximum of 35 days/],
-    [Duration.hours(200), /backupRetention: 8 days 8 hours is not a whole number of days/],
+    [Duration.days(3), /^ProtectedDatabase 'Stack\/Db': backupRetention: 3 days is below the minimum of 7 days \(.*\)\. Set backupRetention to Duration\.days\(7\) or more\.$/],
+    [Duration.days(0), /^ProtectedDatabase 'Stack\/Db': backupRetention: 0 days is below the minimum of 7 days .*Set backupRetention to Duration\.days\(7\) or more\.$/],
+    [Duration.days(36), /^ProtectedDatabase 'Stack\/Db': backupRetention: 36 days is above the RDS maximum of 35 days\. Set backupRetention to Duration\.days\(35\) or less, and keep longer copies with the guardrail backup plan\.$/],
+    [Duration.hours(200), /^ProtectedDatabase 'Stack\/Db': backupRetention: 8 days 8 hours is not a whole number of days\. Set backupRetention to Duration\.days\(n\) with n from 7 to 35\.$/],
   ])('refuses backupRetention %s', (backupRetention, message) => {
     const { stack, vpc } = setup();
     expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, backupRetention })).toThrow(message);
@@ -66,14 +66,21 @@ describe('ProtectedDatabase', () => {
     expect(stack.node.tryFindChild('Db')).toBeUndefined();
   });
 
+  const FIX = 'ProtectedDatabase refuses this setting: remove it to keep the default protection, or set allowUnprotected: true to accept the risk of losing this resource\\.$';
   test.each([
-    [{ deletionProtection: false }, /ProtectedDatabase refuses unprotected settings: deletionProtection: false/],
-    [{ removalPolicy: RemovalPolicy.DESTROY }, /removalPolicy: destroy/],
-    [{ deleteAutomatedBackups: true }, /deleteAutomatedBackups: true/],
-  ])('refuses unsafe %p without allowUnprotected', (unsafe, message) => {
+    [{ deletionProtection: false }, 'deletionProtection: false \\(a delete call succeeds\\)'],
+    [{ removalPolicy: RemovalPolicy.DESTROY }, 'removalPolicy: destroy \\(CloudFormation deletes it without a final snapshot\\)'],
+    [{ deleteAutomatedBackups: true }, 'deleteAutomatedBackups: true \\(the automated backups are deleted with it\\)'],
+  ])('refuses unsafe %p without allowUnprotected', (unsafe, choice) => {
     const { stack, vpc } = setup();
-    expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, ...unsafe })).toThrow(message);
-    expect(() => new ProtectedDatabase(stack, 'Db2', { engine, vpc, ...unsafe })).toThrow(/set allowUnprotected: true/);
+    expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, ...unsafe })).toThrow(new RegExp(`^ProtectedDatabase 'Stack/Db': ${choice}\\. ${FIX}`));
+    expect(stack.node.tryFindChild('Db')).toBeUndefined();
+  });
+
+  test('several unsafe settings are refused in one error', () => {
+    const { stack, vpc } = setup();
+    expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, deletionProtection: false, deleteAutomatedBackups: true }))
+      .toThrow(/^ProtectedDatabase 'Stack\/Db': deletionProtection: false \(.*\); deleteAutomatedBackups: true \(.*\)\. ProtectedDatabase refuses these settings: remove them .*allowUnprotected: true/);
   });
 
   test('allowUnprotected keeps the unsafe values and warns for each', () => {
@@ -151,13 +158,15 @@ describe('ProtectedDatabaseCluster', () => {
     const { stack, vpc } = setup();
     expect(() => new ProtectedDatabaseCluster(stack, 'Cluster', {
       engine: clusterEngine, vpc, writer: rds.ClusterInstance.serverlessV2('Writer'), backup: { retention: Duration.days(1) },
-    })).toThrow(/backup\.retention: 1 days is below the minimum of 7 days/);
+    })).toThrow(/^ProtectedDatabaseCluster 'Stack\/Cluster': backup\.retention: 1 day is below the minimum of 7 days .*Set backup\.retention to Duration\.days\(7\) or more\.$/);
+    expect(stack.node.tryFindChild('Cluster')).toBeUndefined();
   });
 
   test('refuses deletionProtection: false, and warns when allowed', () => {
     const { stack, vpc } = setup();
     const props = { engine: clusterEngine, vpc, writer: rds.ClusterInstance.serverlessV2('Writer'), deletionProtection: false };
-    expect(() => new ProtectedDatabaseCluster(stack, 'Cluster', props)).toThrow(/ProtectedDatabaseCluster refuses unprotected settings: deletionProtection: false/);
+    expect(() => new ProtectedDatabaseCluster(stack, 'Cluster', props))
+      .toThrow(/^ProtectedDatabaseCluster 'Stack\/Cluster': deletionProtection: false \(a delete call succeeds\)\. ProtectedDatabaseCluster refuses this setting: remove it .*or set allowUnprotected: true/);
     new ProtectedDatabaseCluster(stack, 'Allowed', { ...props, allowUnprotected: true });
     Annotations.fromStack(stack).hasWarning('/Stack/Allowed', Match.stringLikeRegexp('^ProtectedDatabaseCluster is NOT fully protected'));
   });
