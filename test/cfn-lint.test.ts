@@ -23,15 +23,7 @@ jest.setTimeout(300_000);
  * Findings known and accepted, each matched by rule, file and resource, with the reason. Every
  * entry must still match a finding (a stale entry fails the test, so it is removed with its fix).
  */
-const ACCEPTED: Array<{ rule: string; file: RegExp; path: RegExp; reason: string }> = [
-  {
-    rule: 'W3005',
-    file: /^(reference|alarm-options|kill-switch)--/,
-    path: /^Resources\/(DestructiveCallAlarm|Alarm)?KillSwitch[0-9A-F]{8}\/DependsOn\/1$/,
-    reason: 'the kill switch function DependsOn its role, which its GetAtt already orders: aws-cdk-lib lambda.Function '
-      + 'adds node.addDependency(role) to every function; the fix belongs in src/monitoring/kill-switch.ts (lead)',
-  },
-];
+const ACCEPTED: Array<{ rule: string; file: RegExp; path: RegExp; reason: string }> = [];
 
 /**
  * W3037 ("not a valid IAM action") comes from cfn-lint's own action list, which is older than

@@ -9,6 +9,7 @@ import { adminPatternProblem, daysOf, globToRegExp, scheduleProblem, show } from
 import { VaultLock, VaultLockMode } from './vault-lock';
 import { AgentIdentity } from '../identity';
 import { setActions } from '../policy/private/guards';
+import { constructPath, inputError } from '../private/errors';
 
 /** Vault actions that destroy recovery points or loosen the vault's protection (its documented access policy). */
 const VAULT_DESTROY_ACTIONS = setActions('backup.vault-destroy');
@@ -130,7 +131,9 @@ export interface GuardrailBackupProps {
   readonly schedule?: events.Schedule;
 
   /**
-   * How long the daily snapshot recovery points are kept.
+   * How long the daily snapshot recovery points are kept, in whole days: at least the vault
+   * lock's `minRetention` (7 days with the default lock) and at most its `maxRetention`, if any,
+   * and 36,500 days.
    *
    * @default Duration.days(35)
    */
@@ -146,7 +149,8 @@ export interface GuardrailBackupProps {
   readonly continuousBackup?: boolean;
 
   /**
-   * How long continuous backups are kept, 1 to 35 days.
+   * How long continuous backups are kept, in whole days: at least the vault lock's
+   * `minRetention` (7 days with the default lock), at most 35 days.
    *
    * @default Duration.days(35)
    */
@@ -252,9 +256,9 @@ export class GuardrailBackup extends Construct {
   public readonly vaultLock: VaultLock;
 
   constructor(scope: Construct, id: string, props: GuardrailBackupProps = {}) {
-    super(scope, id);
-
-    // ---- validate everything before creating any child ----
+    // ---- validate everything before the construct or any child exists ----
+    const path = constructPath(scope, id);
+    const fail = (message: string) => inputError('GuardrailBackup', path, message);
     const lock = props.vaultLock ?? VaultLock.governance();
     const schedule = props.schedule ?? events.Schedule.cron({ minute: '0', hour: '5' });
     const dailyRetention = props.dailyRetention ?? Duration.days(35);
@@ -264,41 +268,51 @@ export class GuardrailBackup extends Construct {
     const airGapped = props.airGappedVault ?? false;
     const lagMin = props.airGappedVaultMinRetention ?? Duration.days(7);
     const lagMax = props.airGappedVaultMaxRetention ?? Duration.days(365);
-    const stack = Stack.of(this);
+    const stack = Stack.of(scope);
 
-    this.validateLock(lock);
+    validateLock(fail, lock);
     const problem = scheduleProblem(schedule);
     if (problem) {
-      throw new Error(`schedule: '${schedule.expressionString}' is not a valid AWS Backup schedule: ${problem}. `
+      throw fail(`schedule: '${schedule.expressionString}' is not a valid AWS Backup schedule: ${problem}. `
         + 'Use events.Schedule.cron({ minute: \'0\', hour: \'5\' }) or another cron(m h dom mon dow y) expression with a single minute.');
     }
-    this.validateRetention('dailyRetention', dailyRetention, lock, 1, 36500);
+    validateRetention(fail, 'dailyRetention', dailyRetention, lock, { min: 1, max: MAX_RETENTION_DAYS, maxWhy: 'the AWS Backup maximum' });
     if (continuous) {
-      this.validateRetention('continuousBackupRetention', continuousRetention, lock, 1, 35);
+      validateRetention(fail, 'continuousBackupRetention', continuousRetention, lock, { min: 1, max: 35, maxWhy: 'the longest point-in-time window AWS Backup keeps' });
     }
     (props.copyTo ?? []).forEach((target, i) => {
-      const days = target.retention ? daysOf(target.retention) : undefined;
-      if (days !== undefined && days < 1) {
-        throw new Error(`copyTo[${i}].retention: ${show(target.retention!)} is below the minimum of 1 day. Set retention to Duration.days(1) or more.`);
+      if (target.retention) {
+        validateWholeDays(fail, `copyTo[${i}].retention`, target.retention);
+        const days = daysOf(target.retention);
+        if (days !== undefined && days < 1) {
+          throw fail(`copyTo[${i}].retention: ${show(target.retention)} is below the AWS Backup minimum of 1 day. Set copyTo[${i}].retention to Duration.days(1) or more `
+            + '(and at least the destination vault lock\'s minimum retention, which this construct cannot read).');
+        }
       }
     });
     if (airGapped) {
-      this.validateAirGapped(lagMin, lagMax, dailyRetention);
+      validateAirGapped(fail, lagMin, lagMax, dailyRetention);
     }
     if (!selectByTag && (props.backupResources ?? []).length === 0) {
-      throw new Error('selectByTag: false with no backupResources selects nothing to back up. '
+      throw fail('selectByTag: false with no backupResources selects nothing to back up. '
         + `Keep selectByTag true (resources tagged ${AgentIdentity.BACKUP_TAG_KEY}=${AgentIdentity.BACKUP_TAG_VALUE}) or list backupResources.`);
     }
-    const adminArns = this.adminArns(props);
+    const adminArns = adminArnsOf(fail, props);
     const deployArns = props.deploymentPrincipalArnPatterns
       ?? [`arn:${Aws.PARTITION}:iam::${stack.account}:role/cdk-*-cfn-exec-role-${stack.account}-*`];
     deployArns.forEach((p, i) => {
       const why = adminPatternProblem(p);
       if (why) {
-        throw new Error(`deploymentPrincipalArnPatterns[${i}]: '${p}' is not accepted: ${why}.`);
+        throw fail(`deploymentPrincipalArnPatterns[${i}]: '${p}' is not accepted: ${why}.`);
       }
     });
+
+    super(scope, id);
     this.vaultLock = lock;
+    if (lock.mode === VaultLockMode.COMPLIANCE) {
+      Annotations.of(this).addInfo('cdk-agent-guardrails:backup-compliance-lock: the vault uses a compliance-mode lock; '
+        + `after ${show(lock.changeableFor!)} it becomes immutable and recovery points cannot be deleted before their retention ends.`);
+    }
 
     // ---- key ----
     if (props.encryptionKey) {
@@ -461,114 +475,142 @@ export class GuardrailBackup extends Construct {
       ],
     });
   }
+}
 
-  private adminArns(props: GuardrailBackupProps): string[] {
-    const arns: string[] = [];
-    const principals = props.adminPrincipals ?? [new iam.AccountRootPrincipal()];
-    principals.forEach((p, i) => {
-      const json = p.policyFragment.principalJson;
-      const keys = Object.keys(json);
-      const aws = json.AWS ?? [];
-      if (keys.some(k => k !== 'AWS') || aws.length === 0) {
-        throw new Error(`adminPrincipals[${i}]: ${p} is not an IAM role, user or account principal `
-          + `(principal keys: ${keys.join(', ') || 'none'}). Pass an iam.IRole, an iam.ArnPrincipal or iam.AccountRootPrincipal.`);
+/** Longest retention AWS Backup accepts for a recovery point or a lock, in days (100 years). */
+const MAX_RETENTION_DAYS = 36500;
+
+/** Builds the error for a bad prop of this GuardrailBackup. */
+type Fail = (message: string) => Error;
+
+/** The ARNs exempted from the vault and key protection: the admin principals and patterns. */
+function adminArnsOf(fail: Fail, props: GuardrailBackupProps): string[] {
+  const arns: string[] = [];
+  const principals = props.adminPrincipals ?? [new iam.AccountRootPrincipal()];
+  principals.forEach((p, i) => {
+    const json = p.policyFragment.principalJson;
+    const keys = Object.keys(json);
+    const aws = json.AWS ?? [];
+    if (keys.some(k => k !== 'AWS') || aws.length === 0) {
+      throw fail(`adminPrincipals[${i}]: ${p} is not an IAM role, user or account principal `
+        + `(principal keys: ${keys.join(', ') || 'none'}). Pass an iam.IRole, an iam.ArnPrincipal or iam.AccountRootPrincipal.`);
+    }
+    for (const arn of aws) {
+      if (!Token.isUnresolved(arn) && arn === '*') {
+        throw fail(`adminPrincipals[${i}]: '*' (AnyPrincipal) would exempt every principal from the vault protection. `
+          + 'Pass the break-glass roles instead, e.g. iam.Role.fromRoleName(this, \'BreakGlass\', \'BreakGlass\').');
       }
-      for (const arn of aws) {
-        if (!Token.isUnresolved(arn) && arn === '*') {
-          throw new Error(`adminPrincipals[${i}]: '*' (AnyPrincipal) would exempt every principal from the vault protection. `
-            + 'Pass the break-glass roles instead.');
-        }
-        if (!Token.isUnresolved(arn) && /^[0-9]{12}$/.test(arn)) {
-          arns.push(`arn:${Aws.PARTITION}:iam::${arn}:root`);
-        } else {
-          arns.push(arn);
-        }
+      if (!Token.isUnresolved(arn) && /^[0-9]{12}$/.test(arn)) {
+        arns.push(`arn:${Aws.PARTITION}:iam::${arn}:root`);
+      } else {
+        arns.push(arn);
       }
-    });
-    (props.adminPrincipalArnPatterns ?? []).forEach((pattern, i) => {
-      const why = adminPatternProblem(pattern);
-      if (why) {
-        throw new Error(`adminPrincipalArnPatterns[${i}]: '${pattern}' is not accepted: ${why}.`);
+    }
+  });
+  (props.adminPrincipalArnPatterns ?? []).forEach((pattern, i) => {
+    const why = adminPatternProblem(pattern);
+    if (why) {
+      throw fail(`adminPrincipalArnPatterns[${i}]: '${pattern}' is not accepted: ${why}.`);
+    }
+    if (!Token.isUnresolved(pattern)) {
+      const [, partition, , , account] = pattern.split(':');
+      const sample = `arn:${partition === '*' ? 'aws' : partition}:iam::${account === '*' ? '123456789012' : account}:role${AgentIdentity.AGENT_ROLE_PATH}agent`;
+      if (globToRegExp(pattern).test(sample)) {
+        throw fail(`adminPrincipalArnPatterns[${i}]: '${pattern}' matches agent roles (${AgentIdentity.AGENT_ROLE_ARN_PATTERN}). `
+          + 'Name the break-glass roles precisely, e.g. arn:aws:iam::123456789012:role/BreakGlass.');
       }
-      if (!Token.isUnresolved(pattern)) {
-        const [, partition, , , account] = pattern.split(':');
-        const sample = `arn:${partition === '*' ? 'aws' : partition}:iam::${account === '*' ? '123456789012' : account}:role${AgentIdentity.AGENT_ROLE_PATH}agent`;
-        if (globToRegExp(pattern).test(sample)) {
-          throw new Error(`adminPrincipalArnPatterns[${i}]: '${pattern}' matches agent roles (${AgentIdentity.AGENT_ROLE_ARN_PATTERN}). `
-            + 'Name the break-glass roles precisely, e.g. arn:aws:iam::123456789012:role/BreakGlass.');
-        }
-      }
-      arns.push(pattern);
-    });
-    return arns;
+    }
+    arns.push(pattern);
+  });
+  return arns;
+}
+
+/** Refuses a duration that is not a whole number of days (AWS Backup counts retention in days). */
+function validateWholeDays(fail: Fail, prop: string, d: Duration): void {
+  const days = daysOf(d);
+  if (days !== undefined && !Number.isInteger(days)) {
+    throw fail(`${prop}: ${show(d)} is not a whole number of days. Set ${prop} to Duration.days(n).`);
   }
+}
 
-  private validateLock(lock: VaultLock): void {
-    const min = lock.minRetention;
-    if (lock.mode === VaultLockMode.COMPLIANCE && min === undefined) {
-      throw new Error('vaultLock: VaultLock.compliance() without minRetention: a compliance lock needs MinRetentionDays. '
-        + 'Set minRetention, e.g. VaultLock.compliance({ minRetention: Duration.days(7), changeableFor: Duration.days(3) }).');
-    }
-    const minDays = min ? daysOf(min) : undefined;
-    if (minDays !== undefined && minDays < 1) {
-      throw new Error(`vaultLock.minRetention: ${show(min!)} is below the minimum of 1 day. Set minRetention to Duration.days(1) or more.`);
-    }
-    if (lock.maxRetention) {
-      const maxDays = daysOf(lock.maxRetention);
-      if (maxDays !== undefined && minDays !== undefined && maxDays <= minDays) {
-        throw new Error(`vaultLock.maxRetention: ${show(lock.maxRetention)} is not greater than minRetention ${show(min!)}. `
-          + 'Set maxRetention above minRetention, or leave it unset.');
-      }
-      if (maxDays !== undefined && maxDays > 36500) {
-        throw new Error(`vaultLock.maxRetention: ${show(lock.maxRetention)} is above the maximum of 36500 days. Set maxRetention to Duration.days(36500) or less.`);
-      }
-    }
-    if (lock.mode === VaultLockMode.COMPLIANCE) {
-      const cf = lock.changeableFor;
-      if (cf === undefined) {
-        throw new Error('vaultLock.changeableFor: undefined; a compliance lock needs ChangeableForDays of at least 3. Set changeableFor: Duration.days(3) or more.');
-      }
-      const cfDays = daysOf(cf);
-      if (cfDays !== undefined && cfDays < 3) {
-        throw new Error(`vaultLock.changeableFor: ${show(cf)} is below the minimum of 3 days (the 72-hour cooling-off period). `
-          + 'Set changeableFor to Duration.days(3) or more.');
-      }
-      Annotations.of(this).addInfo('cdk-agent-guardrails:backup-compliance-lock: the vault uses a compliance-mode lock; '
-        + `after ${show(cf)} it becomes immutable and recovery points cannot be deleted before their retention ends.`);
-    }
+function validateLock(fail: Fail, lock: VaultLock): void {
+  const min = lock.minRetention;
+  if (lock.mode === VaultLockMode.COMPLIANCE && min === undefined) {
+    throw fail('vaultLock: VaultLock.compliance() without minRetention: a compliance lock needs MinRetentionDays. '
+      + 'Set minRetention, e.g. VaultLock.compliance({ minRetention: Duration.days(7), changeableFor: Duration.days(3) }).');
   }
-
-  private validateRetention(prop: string, retention: Duration, lock: VaultLock, minAllowed: number, maxAllowed: number): void {
-    const days = daysOf(retention);
-    if (days === undefined) return;
-    if (days < minAllowed || days > maxAllowed) {
-      throw new Error(`${prop}: ${show(retention)} is outside ${minAllowed} to ${maxAllowed} days. Set ${prop} between Duration.days(${minAllowed}) and Duration.days(${maxAllowed}).`);
+  if (min) validateWholeDays(fail, 'vaultLock.minRetention', min);
+  const minDays = min ? daysOf(min) : undefined;
+  if (minDays !== undefined && minDays < 1) {
+    throw fail(`vaultLock.minRetention: ${show(min!)} is below the AWS Backup minimum of 1 day. Set minRetention to Duration.days(1) or more (the default lock uses 7).`);
+  }
+  if (lock.maxRetention) {
+    validateWholeDays(fail, 'vaultLock.maxRetention', lock.maxRetention);
+    const maxDays = daysOf(lock.maxRetention);
+    if (maxDays !== undefined && minDays !== undefined && maxDays <= minDays) {
+      throw fail(`vaultLock.maxRetention: ${show(lock.maxRetention)} is not greater than minRetention ${show(min!)}. `
+        + 'Set maxRetention above minRetention, or leave it unset.');
     }
-    const lockMin = lock.minRetention ? daysOf(lock.minRetention) : undefined;
-    if (lockMin !== undefined && days < lockMin) {
-      throw new Error(`${prop}: ${show(retention)} is shorter than the vault lock minRetention of ${show(lock.minRetention!)}; `
-        + `every backup job would fail. Set ${prop} to ${show(lock.minRetention!)} or more, or lower vaultLock minRetention.`);
-    }
-    const lockMax = lock.maxRetention ? daysOf(lock.maxRetention) : undefined;
-    if (lockMax !== undefined && days > lockMax) {
-      throw new Error(`${prop}: ${show(retention)} is longer than the vault lock maxRetention of ${show(lock.maxRetention!)}; `
-        + `every backup job would fail. Set ${prop} to ${show(lock.maxRetention!)} or less, or raise vaultLock maxRetention.`);
+    if (maxDays !== undefined && maxDays > MAX_RETENTION_DAYS) {
+      throw fail(`vaultLock.maxRetention: ${show(lock.maxRetention)} is above the AWS Backup maximum of ${MAX_RETENTION_DAYS} days. Set maxRetention to Duration.days(${MAX_RETENTION_DAYS}) or less.`);
     }
   }
+  if (lock.mode === VaultLockMode.COMPLIANCE) {
+    const cf = lock.changeableFor;
+    if (cf === undefined) {
+      throw fail('vaultLock.changeableFor: undefined; a compliance lock needs ChangeableForDays of at least 3. Set changeableFor: Duration.days(3) or more.');
+    }
+    validateWholeDays(fail, 'vaultLock.changeableFor', cf);
+    const cfDays = daysOf(cf);
+    if (cfDays !== undefined && cfDays < 3) {
+      throw fail(`vaultLock.changeableFor: ${show(cf)} is below the minimum of 3 days (the 72-hour cooling-off period). `
+        + 'Set changeableFor to Duration.days(3) or more.');
+    }
+  }
+}
 
-  private validateAirGapped(min: Duration, max: Duration, copyRetention: Duration): void {
-    const minDays = daysOf(min);
-    const maxDays = daysOf(max);
-    if (minDays !== undefined && minDays < 7) {
-      throw new Error(`airGappedVaultMinRetention: ${show(min)} is below the minimum of 7 days. Set airGappedVaultMinRetention to Duration.days(7) or more.`);
-    }
-    if (minDays !== undefined && maxDays !== undefined && maxDays < minDays) {
-      throw new Error(`airGappedVaultMaxRetention: ${show(max)} is below airGappedVaultMinRetention ${show(min)}. Set airGappedVaultMaxRetention to ${show(min)} or more.`);
-    }
-    const copyDays = daysOf(copyRetention);
-    if (copyDays !== undefined && ((minDays !== undefined && copyDays < minDays) || (maxDays !== undefined && copyDays > maxDays))) {
-      throw new Error(`dailyRetention: ${show(copyRetention)} is outside the air-gapped vault's retention range ${show(min)} to ${show(max)}, `
-        + 'so every copy into it would fail. Set dailyRetention inside that range, or change airGappedVaultMinRetention/airGappedVaultMaxRetention.');
-    }
+/**
+ * Refuses a plan retention outside what AWS Backup and the vault lock both accept: the bounds in
+ * the message are the real ones, the tighter of the service's and the lock's.
+ */
+function validateRetention(fail: Fail, prop: string, retention: Duration, lock: VaultLock,
+  service: { min: number; max: number; maxWhy: string }): void {
+  validateWholeDays(fail, prop, retention);
+  const days = daysOf(retention);
+  if (days === undefined) return;
+  const lockMin = lock.minRetention ? daysOf(lock.minRetention) : undefined;
+  const lockMax = lock.maxRetention ? daysOf(lock.maxRetention) : undefined;
+  const min = lockMin !== undefined && lockMin > service.min
+    ? { days: lockMin, why: 'the vault lock\'s minRetention: a backup job asking for less fails', fix: ', or lower vaultLock minRetention' }
+    : { days: service.min, why: 'the AWS Backup minimum', fix: '' };
+  const max = lockMax !== undefined && lockMax < service.max
+    ? { days: lockMax, why: 'the vault lock\'s maxRetention: a backup job asking for more fails', fix: ', or raise vaultLock maxRetention' }
+    : { days: service.max, why: service.maxWhy, fix: '' };
+  if (min.days > max.days) {
+    throw fail(`${prop}: ${show(retention)} does not fit, and no value can: ${min.days} days (${min.why}) is above ${max.days} days (${max.why}). `
+      + `Lower vaultLock minRetention to Duration.days(${max.days}) or less${prop === 'continuousBackupRetention' ? ', or set continuousBackup: false' : ''}.`);
+  }
+  if (days < min.days || days > max.days) {
+    const fix = days < min.days ? min.fix : max.fix;
+    throw fail(`${prop}: ${show(retention)} is outside ${min.days} to ${max.days} days (${min.days}: ${min.why}; ${max.days}: ${max.why}). `
+      + `Set ${prop} between Duration.days(${min.days}) and Duration.days(${max.days})${fix}.`);
+  }
+}
+
+function validateAirGapped(fail: Fail, min: Duration, max: Duration, copyRetention: Duration): void {
+  validateWholeDays(fail, 'airGappedVaultMinRetention', min);
+  validateWholeDays(fail, 'airGappedVaultMaxRetention', max);
+  const minDays = daysOf(min);
+  const maxDays = daysOf(max);
+  if (minDays !== undefined && minDays < 7) {
+    throw fail(`airGappedVaultMinRetention: ${show(min)} is below the minimum of 7 days for a logically air-gapped vault. Set airGappedVaultMinRetention to Duration.days(7) or more.`);
+  }
+  if (minDays !== undefined && maxDays !== undefined && maxDays < minDays) {
+    throw fail(`airGappedVaultMaxRetention: ${show(max)} is below airGappedVaultMinRetention ${show(min)}. Set airGappedVaultMaxRetention to ${show(min)} or more.`);
+  }
+  const copyDays = daysOf(copyRetention);
+  if (copyDays !== undefined && ((minDays !== undefined && copyDays < minDays) || (maxDays !== undefined && copyDays > maxDays))) {
+    throw fail(`dailyRetention: ${show(copyRetention)} is outside the air-gapped vault's retention range ${show(min)} to ${show(max)}, `
+      + 'so every copy into it would fail. Set dailyRetention inside that range, or change airGappedVaultMinRetention/airGappedVaultMaxRetention.');
   }
 }

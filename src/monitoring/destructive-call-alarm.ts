@@ -413,6 +413,8 @@ export class DestructiveCallAlarm extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
         lifecycleRules: [{ id: 'noncurrent-versions', noncurrentVersionExpiration: Duration.days(365) }],
       });
+      // CloudTrail logs are the evidence of an incident: the guardrail backup plan selects the bucket.
+      Tags.of(bucket).add(AgentIdentity.BACKUP_TAG_KEY, AgentIdentity.BACKUP_TAG_VALUE);
       Validations.of(bucket).acknowledge({
         id: 'AwsSolutions-S1',
         reason: 'The trail bucket holds CloudTrail logs, which already record every API call on it (the trail logs its own bucket\'s management events); server access logs would need another bucket.',
@@ -441,6 +443,7 @@ export class DestructiveCallAlarm extends Construct {
       retention: props.deniedLogRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: this.key,
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtectionEnabled: true,
     });
     new logs.ResourcePolicy(this, 'DeniedLogPolicy', {
       policyStatements: [new iam.PolicyStatement({

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -119,6 +119,7 @@ export class KillSwitch extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtectionEnabled: true,
       encryptionKey: props.encryptionKey,
     });
     // A guardian role: AgentScp lets roles under this path revoke agent sessions, and lets only
@@ -155,6 +156,11 @@ export class KillSwitch extends Construct {
       },
     });
     this.function = fn;
+    // lambda.Function makes every function depend on its whole role; the GetAtt of the role
+    // already orders them, so only the role's default policy needs an explicit DependsOn
+    // (cfn-lint W3005 flags the redundant one).
+    (fn.node.defaultChild as CfnResource).addOverride('DependsOn',
+      [(role.node.findChild('DefaultPolicy').node.defaultChild as CfnResource).logicalId]);
     Validations.of(role).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:role${rolePath}*]`,

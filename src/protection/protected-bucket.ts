@@ -3,8 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AgentIdentity } from '../identity';
-import { daysOf, futurePath, keepsData, propError, UnsafeChoices, warnUnsafe } from './private/validation';
+import { daysOf, keepsData, UnsafeChoices, warnUnsafe } from './private/validation';
 import { setActions } from '../policy/private/guards';
+import { constructPath, inputError } from '../private/errors';
 
 /** Object Lock retention bounds S3 accepts, in days (1 day to 100 years). */
 const MIN_LOCK_DAYS = 1;
@@ -109,17 +110,17 @@ export class ProtectedBucket extends s3.Bucket {
   public static readonly DEFAULT_NONCURRENT_VERSION_RETENTION = Duration.days(DEFAULT_NONCURRENT_DAYS);
 
   private static protectedProps(scope: Construct, id: string, props: ProtectedBucketProps): s3.BucketProps {
-    const path = futurePath(scope, id);
+    const path = constructPath(scope, id);
     if (props.versioned === false && props.objectLockEnabled !== false) {
-      throw propError(path, 'versioned: false is not possible with Object Lock, which needs versioning. Remove versioned: false (ProtectedBucket turns versioning on).');
+      throw inputError('ProtectedBucket', path, 'versioned: false is not possible with Object Lock, which needs versioning. Remove versioned: false (ProtectedBucket turns versioning on).');
     }
     const lockOff = props.objectLockEnabled === false;
     const lockSettings = [props.objectLockMode, props.objectLockRetention, props.objectLockDefaultRetention];
     if (lockOff && lockSettings.some(setting => setting !== undefined)) {
-      throw propError(path, 'objectLockEnabled: false conflicts with objectLockMode / objectLockRetention / objectLockDefaultRetention. Remove one or the other.');
+      throw inputError('ProtectedBucket', path, 'objectLockEnabled: false conflicts with objectLockMode / objectLockRetention / objectLockDefaultRetention. Remove one or the other.');
     }
     if (props.objectLockDefaultRetention !== undefined && (props.objectLockMode !== undefined || props.objectLockRetention !== undefined)) {
-      throw propError(path, 'objectLockDefaultRetention conflicts with objectLockMode / objectLockRetention. Set either objectLockDefaultRetention or objectLockMode with objectLockRetention.');
+      throw inputError('ProtectedBucket', path, 'objectLockDefaultRetention conflicts with objectLockMode / objectLockRetention. Set either objectLockDefaultRetention or objectLockMode with objectLockRetention.');
     }
     if (props.objectLockRetention !== undefined) {
       validateLockRetention(path, props.objectLockRetention);
@@ -191,7 +192,7 @@ function lockRetention(path: string, props: ProtectedBucketProps): s3.ObjectLock
   const mode = props.objectLockMode ?? s3.ObjectLockMode.GOVERNANCE;
   if (mode === s3.ObjectLockMode.COMPLIANCE) {
     if (props.objectLockRetention === undefined) {
-      throw propError(path, 'objectLockMode: COMPLIANCE was given without objectLockRetention. Compliance retention cannot be shortened by anyone, so there is no default: set objectLockRetention, e.g. Duration.days(30).');
+      throw inputError('ProtectedBucket', path, 'objectLockMode: COMPLIANCE was given without objectLockRetention. Compliance retention cannot be shortened by anyone, so there is no default: set objectLockRetention, e.g. Duration.days(30).');
     }
     return s3.ObjectLockRetention.compliance(props.objectLockRetention);
   }
@@ -205,10 +206,10 @@ function validateLockRetention(path: string, duration: Duration): number {
     return 0;
   }
   if (!Number.isInteger(days)) {
-    throw propError(path, `objectLockRetention: ${duration.toHumanString()} is not a whole number of days. Set objectLockRetention to Duration.days(n) with n from ${MIN_LOCK_DAYS} to ${MAX_LOCK_DAYS}.`);
+    throw inputError('ProtectedBucket', path, `objectLockRetention: ${duration.toHumanString()} is not a whole number of days. Set objectLockRetention to Duration.days(n) with n from ${MIN_LOCK_DAYS} to ${MAX_LOCK_DAYS}.`);
   }
   if (days < MIN_LOCK_DAYS || days > MAX_LOCK_DAYS) {
-    throw propError(path, `objectLockRetention: ${days} days is outside the S3 range of ${MIN_LOCK_DAYS} to ${MAX_LOCK_DAYS} days. Set objectLockRetention to Duration.days(n) with n in that range.`);
+    throw inputError('ProtectedBucket', path, `objectLockRetention: ${days} days is outside the S3 range of ${MIN_LOCK_DAYS} to ${MAX_LOCK_DAYS} days. Set objectLockRetention to Duration.days(n) with n in that range.`);
   }
   return days;
 }
@@ -223,7 +224,7 @@ function validateNoncurrent(path: string, propName: string, duration: Duration, 
     return;
   }
   if (days < lockDays) {
-    throw propError(path, `${propName}: ${days} days is shorter than the Object Lock retention of ${lockDays} days. Set ${propName} to Duration.days(${lockDays}) or more.`);
+    throw inputError('ProtectedBucket', path, `${propName}: ${days} days is shorter than the Object Lock retention of ${lockDays} days. Set ${propName} to Duration.days(${lockDays}) or more.`);
   }
 }
 
@@ -235,7 +236,7 @@ function unsafeChoices(props: ProtectedBucketProps): UnsafeChoices {
   unsafe.check(props.enforceSSL === false, 'enforceSSL: false (requests without TLS are accepted)');
   const bpa = props.blockPublicAccess;
   unsafe.check(bpa !== undefined && !(bpa.blockPublicAcls && bpa.blockPublicPolicy && bpa.ignorePublicAcls && bpa.restrictPublicBuckets),
-    'blockPublicAccess weaker than BLOCK_ALL (the bucket can be made public)');
+    'blockPublicAccess: weaker than BLOCK_ALL (the bucket can be made public)');
   return unsafe;
 }
 
@@ -244,11 +245,11 @@ function adminArns(path: string, principals: iam.IPrincipal[]): string[] {
   principals.forEach((principal, index) => {
     const aws = principal.policyFragment.principalJson.AWS ?? [];
     if (aws.length === 0) {
-      throw propError(path, `adminPrincipals[${index}]: ${principal.toString()} has no AWS ARN (service, federated and canonical-user principals cannot be matched on aws:PrincipalArn). Pass an IAM role or user.`);
+      throw inputError('ProtectedBucket', path, `adminPrincipals[${index}]: ${principal.toString()} has no AWS ARN (service, federated and canonical-user principals cannot be matched on aws:PrincipalArn). Pass an IAM role or user.`);
     }
     for (const arn of aws) {
       if (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:[^\s]+$/.test(arn)) {
-        throw propError(path, `adminPrincipals[${index}]: '${arn}' is not an IAM ARN. Pass an IAM role or user, e.g. iam.Role.fromRoleArn(...).`);
+        throw inputError('ProtectedBucket', path, `adminPrincipals[${index}]: '${arn}' is not an IAM ARN. Pass an IAM role or user, e.g. iam.Role.fromRoleArn(...).`);
       }
       arns.push(arn);
     }

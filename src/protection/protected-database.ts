@@ -1,15 +1,18 @@
 import { Annotations, Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AgentIdentity } from '../identity';
-import { daysOf, futurePath, keepsData, propError, UnsafeChoices, WARNING_PREFIX, warnUnsafe } from './private/validation';
+import { BACKUP_RETENTION_DEFAULT_DAYS, BACKUP_RETENTION_FLOOR_DAYS, BACKUP_RETENTION_MAX_DAYS } from './private/rules';
+import { daysOf, keepsData, UnsafeChoices, WARNING_PREFIX, warnUnsafe } from './private/validation';
+import { constructPath, inputError } from '../private/errors';
 
-/** Shortest automated-backup retention a protected database accepts, in days. */
-const MIN_BACKUP_DAYS = 7;
+/** Shortest automated-backup retention a protected database accepts, in days (the aspect's floor too). */
+const MIN_BACKUP_DAYS = BACKUP_RETENTION_FLOOR_DAYS;
 /** Longest automated-backup retention RDS accepts, in days. */
-const MAX_BACKUP_DAYS = 35;
-/** Default automated-backup retention of a protected database, in days. */
-const DEFAULT_BACKUP_DAYS = 14;
+const MAX_BACKUP_DAYS = BACKUP_RETENTION_MAX_DAYS;
+/** Default automated-backup retention of a protected database, in days (what the aspect applies when unset). */
+const DEFAULT_BACKUP_DAYS = BACKUP_RETENTION_DEFAULT_DAYS;
 
 /**
  * Properties of a `ProtectedDatabase`: every `rds.DatabaseInstanceProps` prop, with safer defaults.
@@ -36,7 +39,8 @@ export interface ProtectedDatabaseProps extends rds.DatabaseInstanceProps {
  * stack does not replace the instance. It turns on deletion protection, sets DeletionPolicy
  * and UpdateReplacePolicy to Snapshot, keeps automated backups after deletion, keeps them
  * 14 days by default (7 to 35 accepted), copies tags to snapshots, encrypts storage and adds
- * the `guardrails:backup=true` tag so the guardrail backup plan selects it.
+ * the `guardrails:backup=true` tag so the guardrail backup plan selects it. The credentials
+ * secret it generates is retained with it.
  *
  * Swapping in an existing unencrypted instance: set `storageEncrypted: false` explicitly (a
  * warning is added), because turning encryption on replaces the instance.
@@ -58,9 +62,9 @@ export class ProtectedDatabase extends rds.DatabaseInstance {
   public static readonly DEFAULT_BACKUP_RETENTION = Duration.days(DEFAULT_BACKUP_DAYS);
 
   private static protectedProps(scope: Construct, id: string, props: ProtectedDatabaseProps): rds.DatabaseInstanceProps {
-    const path = futurePath(scope, id);
+    const path = constructPath(scope, id);
     const backupRetention = props.backupRetention ?? ProtectedDatabase.DEFAULT_BACKUP_RETENTION;
-    validateBackupRetention(path, 'backupRetention', backupRetention);
+    validateBackupRetention('ProtectedDatabase', path, 'backupRetention', backupRetention);
     unsafeChoices('ProtectedDatabase', props).enforce(path, props.allowUnprotected);
     return {
       ...props,
@@ -85,6 +89,7 @@ export class ProtectedDatabase extends rds.DatabaseInstance {
         'storageEncrypted: false: the storage and its snapshots are not encrypted. Kept because turning encryption on replaces the instance; migrate through an encrypted snapshot copy.');
     }
     Tags.of(this.node.defaultChild!).add(AgentIdentity.BACKUP_TAG_KEY, AgentIdentity.BACKUP_TAG_VALUE);
+    retainGeneratedSecret(this, props.removalPolicy);
   }
 }
 
@@ -111,8 +116,8 @@ export interface ProtectedDatabaseClusterProps extends rds.DatabaseClusterProps 
  * It turns on deletion protection, sets DeletionPolicy and UpdateReplacePolicy of the cluster
  * to Snapshot, keeps automated backups after deletion, keeps them 14 days by default (7 to 35
  * accepted, through `backup.retention`), copies tags to snapshots, encrypts storage and tags
- * the cluster `guardrails:backup=true`. The data lives in the cluster volume: its instances
- * keep the removal policy aws-cdk-lib gives them.
+ * the cluster `guardrails:backup=true`. The credentials secret it generates is retained with it.
+ * The data lives in the cluster volume: its instances keep the removal policy aws-cdk-lib gives them.
  *
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_DeleteCluster.html
  *
@@ -126,9 +131,9 @@ export interface ProtectedDatabaseClusterProps extends rds.DatabaseClusterProps 
  */
 export class ProtectedDatabaseCluster extends rds.DatabaseCluster {
   private static protectedProps(scope: Construct, id: string, props: ProtectedDatabaseClusterProps): rds.DatabaseClusterProps {
-    const path = futurePath(scope, id);
+    const path = constructPath(scope, id);
     const retention = props.backup?.retention ?? ProtectedDatabase.DEFAULT_BACKUP_RETENTION;
-    validateBackupRetention(path, 'backup.retention', retention);
+    validateBackupRetention('ProtectedDatabaseCluster', path, 'backup.retention', retention);
     unsafeChoices('ProtectedDatabaseCluster', props).enforce(path, props.allowUnprotected);
     return {
       ...props,
@@ -153,23 +158,36 @@ export class ProtectedDatabaseCluster extends rds.DatabaseCluster {
         'storageEncrypted: false: the storage and its snapshots are not encrypted. Kept because turning encryption on replaces the cluster.');
     }
     Tags.of(this.node.defaultChild!).add(AgentIdentity.BACKUP_TAG_KEY, AgentIdentity.BACKUP_TAG_VALUE);
+    retainGeneratedSecret(this, props.removalPolicy);
   }
 }
 
-function validateBackupRetention(path: string, propName: string, retention: Duration): void {
+/**
+ * Keeps the credentials secret the construct generated (its child `Secret`) when the database
+ * itself is kept: aws-cdk-lib gives it RemovalPolicy.DESTROY, so a stack deletion would delete
+ * the credentials of a database that survives as a snapshot. An imported secret is not a child.
+ */
+function retainGeneratedSecret(db: Construct, removalPolicy: RemovalPolicy | undefined): void {
+  const generated = db.node.tryFindChild('Secret');
+  if (generated instanceof secretsmanager.Secret && keepsData(removalPolicy)) {
+    generated.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  }
+}
+
+function validateBackupRetention(constructName: string, path: string, propName: string, retention: Duration): void {
   const days = daysOf(retention);
   if (days === undefined) {
     // A token: RDS validates it at deploy time.
     return;
   }
   if (!Number.isInteger(days)) {
-    throw propError(path, `${propName}: ${retention.toHumanString()} is not a whole number of days. Set ${propName} to Duration.days(n) with n from ${MIN_BACKUP_DAYS} to ${MAX_BACKUP_DAYS}.`);
+    throw inputError(constructName, path, `${propName}: ${retention.toHumanString()} is not a whole number of days. Set ${propName} to Duration.days(n) with n from ${MIN_BACKUP_DAYS} to ${MAX_BACKUP_DAYS}.`);
   }
   if (days < MIN_BACKUP_DAYS) {
-    throw propError(path, `${propName}: ${days} days is below the minimum of ${MIN_BACKUP_DAYS} days. Set ${propName} to Duration.days(${MIN_BACKUP_DAYS}) or more.`);
+    throw inputError(constructName, path, `${propName}: ${retention.toHumanString()} is below the minimum of ${MIN_BACKUP_DAYS} days (the protection layer's floor: a week to notice a deletion). Set ${propName} to Duration.days(${MIN_BACKUP_DAYS}) or more.`);
   }
   if (days > MAX_BACKUP_DAYS) {
-    throw propError(path, `${propName}: ${days} days is above the RDS maximum of ${MAX_BACKUP_DAYS} days. Set ${propName} to Duration.days(${MAX_BACKUP_DAYS}) or less, and keep longer copies with the guardrail backup plan.`);
+    throw inputError(constructName, path, `${propName}: ${retention.toHumanString()} is above the RDS maximum of ${MAX_BACKUP_DAYS} days. Set ${propName} to Duration.days(${MAX_BACKUP_DAYS}) or less, and keep longer copies with the guardrail backup plan.`);
   }
 }
 

@@ -2,7 +2,8 @@ import { RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { AgentIdentity } from '../identity';
-import { futurePath, UnsafeChoices, warnUnsafe } from './private/validation';
+import { UnsafeChoices, warnUnsafe } from './private/validation';
+import { constructPath } from '../private/errors';
 
 /**
  * Properties of a `ProtectedInstance`: every `ec2.InstanceProps` prop, with safer defaults.
@@ -69,7 +70,7 @@ export interface ProtectedInstanceProps extends ec2.InstanceProps {
  */
 export class ProtectedInstance extends ec2.Instance {
   private static protectedProps(scope: Construct, id: string, props: ProtectedInstanceProps): ec2.InstanceProps {
-    unsafeChoices(props).enforce(futurePath(scope, id), props.allowUnprotected);
+    unsafeChoices(props).enforce(constructPath(scope, id), props.allowUnprotected);
     return {
       ...props,
       // With stop protection the instance gets its own launch template, which also carries IMDSv2.
@@ -129,9 +130,9 @@ function unsafeChoices(props: ProtectedInstanceProps): UnsafeChoices {
   unsafe.check(props.disableApiTermination === false, 'disableApiTermination: false (ec2:TerminateInstances succeeds)');
   unsafe.check(props.instanceInitiatedShutdownBehavior === ec2.InstanceInitiatedShutdownBehavior.TERMINATE,
     'instanceInitiatedShutdownBehavior: TERMINATE (a shutdown from inside the instance terminates it, termination protection or not)');
-  for (const device of props.blockDevices ?? []) {
+  (props.blockDevices ?? []).forEach((device, i) => {
     unsafe.check(device.volume.ebsDevice?.deleteOnTermination === true,
-      `blockDevices '${device.deviceName}' deleteOnTermination: true (the volume is deleted with the instance)`);
-  }
+      `blockDevices[${i}] ('${device.deviceName}') deleteOnTermination: true (the volume is deleted with the instance)`);
+  });
   return unsafe;
 }

@@ -2,7 +2,8 @@ import { RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { AgentIdentity } from '../identity';
-import { futurePath, keepsData, UnsafeChoices, warnUnsafe } from './private/validation';
+import { keepsData, UnsafeChoices, warnUnsafe } from './private/validation';
+import { constructPath } from '../private/errors';
 
 /**
  * Properties of a `ProtectedTable`: every `dynamodb.TablePropsV2` prop, with safer defaults.
@@ -41,7 +42,7 @@ export interface ProtectedTableProps extends dynamodb.TablePropsV2 {
  */
 export class ProtectedTable extends dynamodb.TableV2 {
   private static protectedProps(scope: Construct, id: string, props: ProtectedTableProps): dynamodb.TablePropsV2 {
-    unsafeChoices(props).enforce(futurePath(scope, id), props.allowUnprotected);
+    unsafeChoices(props).enforce(constructPath(scope, id), props.allowUnprotected);
     const { pointInTimeRecovery, ...rest } = props;
     const pitrOff = pointInTimeRecovery === false || props.pointInTimeRecoverySpecification?.pointInTimeRecoveryEnabled === false;
     return {
@@ -62,13 +63,15 @@ export class ProtectedTable extends dynamodb.TableV2 {
 function unsafeChoices(props: ProtectedTableProps): UnsafeChoices {
   const unsafe = new UnsafeChoices('ProtectedTable');
   unsafe.check(props.deletionProtection === false, 'deletionProtection: false (dynamodb:DeleteTable succeeds)');
-  unsafe.check(props.pointInTimeRecovery === false || props.pointInTimeRecoverySpecification?.pointInTimeRecoveryEnabled === false,
-    'point-in-time recovery off (no continuous backup to restore from)');
+  unsafe.check(props.pointInTimeRecovery === false, 'pointInTimeRecovery: false (point-in-time recovery off: no continuous backup to restore from)');
+  unsafe.check(props.pointInTimeRecoverySpecification?.pointInTimeRecoveryEnabled === false,
+    'pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled: false (point-in-time recovery off: no continuous backup to restore from)');
   unsafe.check(!keepsData(props.removalPolicy), `removalPolicy: ${props.removalPolicy} (CloudFormation deletes the table)`);
-  for (const replica of props.replicas ?? []) {
-    unsafe.check(replica.deletionProtection === false, `replica ${replica.region} deletionProtection: false`);
-    unsafe.check(replica.pointInTimeRecoverySpecification?.pointInTimeRecoveryEnabled === false || replica.pointInTimeRecovery === false,
-      `replica ${replica.region} point-in-time recovery off`);
-  }
+  (props.replicas ?? []).forEach((replica, i) => {
+    unsafe.check(replica.deletionProtection === false, `replicas[${i}] (${replica.region}) deletionProtection: false (dynamodb:DeleteTable succeeds on that replica)`);
+    unsafe.check(replica.pointInTimeRecovery === false, `replicas[${i}] (${replica.region}) pointInTimeRecovery: false (point-in-time recovery off on that replica)`);
+    unsafe.check(replica.pointInTimeRecoverySpecification?.pointInTimeRecoveryEnabled === false,
+      `replicas[${i}] (${replica.region}) pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled: false (point-in-time recovery off on that replica)`);
+  });
   return unsafe;
 }

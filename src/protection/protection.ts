@@ -1,7 +1,7 @@
 import { Annotations, AspectPriority, Aspects, CfnDeletionPolicy, CfnResource, IAspect, Stack, TagManager } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AgentIdentity } from '../identity';
-import { BACKUP_SUPPORTED_TYPES, Outcome, SNAPSHOT_TYPES, TYPE_RULES, TypeRule } from './private/rules';
+import { BACKUP_SUPPORTED_TYPES, Outcome, SettingResult, SNAPSHOT_TYPES, TYPE_RULES, TypeRule } from './private/rules';
 import { WARNING_PREFIX } from './private/validation';
 
 /**
@@ -46,13 +46,20 @@ export interface ProtectedResourceReport {
   /** CloudFormation resource type, e.g. `AWS::RDS::DBInstance`. */
   readonly resourceType: string;
 
-  /** Whether every protection applies (false when an explicit user choice or an unknown token weakens it). */
+  /** Whether every protection applies (false when an explicit user choice, an unknown token or something the aspect cannot set weakens it). */
   readonly isProtected: boolean;
 
-  /** Settings the aspect changed, e.g. `DeletionPolicy=Snapshot`. */
+  /** Settings the aspect changed, e.g. `DeletionPolicy=Snapshot`, with why in parentheses where it chose a value. */
   readonly changes: string[];
 
-  /** Settings left unprotected by an explicit user choice, or unknown at synth time. */
+  /** Every protection in effect once the aspect ran, set by it or already there, e.g. `BackupRetentionPeriod=14 days`. */
+  readonly protections: string[];
+
+  /**
+   * What is not protected, with why in parentheses: an explicit user choice the aspect kept, a
+   * value unknown at synth time, or something the aspect cannot set (e.g. an EC2 root volume
+   * with no block device mapping).
+   */
   readonly unprotected: string[];
 }
 
@@ -85,7 +92,14 @@ export interface ProtectionReport {
  * DeletionPolicy and UpdateReplacePolicy to Snapshot (where CloudFormation supports it) or
  * Retain, turns on the service's own deletion protection where one exists, and tags the
  * resource `guardrails:backup=true` where AWS Backup can protect it. It also turns on stack
- * termination protection. Explicit unprotective choices are kept (with a warning) unless
+ * termination protection.
+ *
+ * Automated backups (RDS instances and clusters, Neptune, DocumentDB, Redshift, ElastiCache) are
+ * kept at least 7 days, the floor of the Protected* constructs: an unset retention (the services
+ * keep 1 day, ElastiCache none) becomes 14 days, the `ProtectedDatabase` default; an explicit
+ * lower value (e.g. `BackupRetentionPeriod: 0`, automated backups off) is reported, or raised to
+ * 7 days with `overwrite`. EC2 instances: every mapped EBS volume is kept on termination; a root
+ * volume with no block device mapping cannot be, and the instance is reported as not protected. Explicit unprotective choices are kept (with a warning) unless
  * `overwrite: true` (exception: Secrets Manager secrets, whose aws-cdk-lib default is DESTROY,
  * so a Delete policy there is replaced as if unset). Aurora, Neptune and DocumentDB cluster
  * member instances are left alone: their data lives in the cluster. Each resource gets an info annotation listing what changed, and
@@ -184,30 +198,53 @@ class ProtectionAspect implements IAspect {
   private protectResource(resource: CfnResource, rule: TypeRule): void {
     const overwrite = this.options.overwrite === true;
     const changes: string[] = [];
+    const protections: string[] = [];
     const unprotected: string[] = [];
-    const record = (outcome: Outcome, label: string) => {
-      if (outcome === Outcome.SET) {
-        changes.push(label);
-      } else if (outcome === Outcome.UNSAFE) {
-        unprotected.push(`${label} (explicitly set otherwise)`);
-      } else if (outcome === Outcome.UNKNOWN) {
-        unprotected.push(`${label} (unknown until deploy: a token)`);
+    let explicit = false;
+    const record = (result: SettingResult) => {
+      const why = (fallback: string) => `${result.label} (${result.detail ?? fallback})`;
+      switch (result.outcome) {
+        case Outcome.OK:
+          protections.push(result.label);
+          break;
+        case Outcome.SET:
+          changes.push(result.detail ? why('') : result.label);
+          protections.push(result.label);
+          break;
+        case Outcome.UNSAFE:
+          explicit = true;
+          unprotected.push(why('explicitly set otherwise'));
+          break;
+        case Outcome.UNKNOWN:
+          explicit = true;
+          unprotected.push(why('unknown until deploy: a token'));
+          break;
+        default:
+          unprotected.push(why('the aspect cannot set it'));
       }
     };
 
     const snapshot = SNAPSHOT_TYPES.has(resource.cfnResourceType) && (rule.snapshot?.(resource) ?? true);
     const desired = snapshot ? CfnDeletionPolicy.SNAPSHOT : CfnDeletionPolicy.RETAIN;
     const replaceDelete = overwrite || rule.l2DefaultIsDelete === true;
-    record(this.applyPolicy(resource, 'deletionPolicy', desired, replaceDelete), `DeletionPolicy=${desired}`);
-    record(this.applyPolicy(resource, 'updateReplacePolicy', desired, replaceDelete), `UpdateReplacePolicy=${desired}`);
+    for (const attribute of ['deletionPolicy', 'updateReplacePolicy'] as const) {
+      const name = attribute === 'deletionPolicy' ? 'DeletionPolicy' : 'UpdateReplacePolicy';
+      const outcome = this.applyPolicy(resource, attribute, desired, replaceDelete);
+      record({ outcome, label: `${name}=${outcome === Outcome.OK ? resource.cfnOptions[attribute] : desired}` });
+    }
 
     for (const setting of rule.settings) {
-      record(setting.apply(resource, overwrite), setting.label);
+      const outcome = setting.apply(resource, overwrite);
+      for (const result of typeof outcome === 'string' ? [{ outcome, label: setting.label }] : outcome) {
+        record(result);
+      }
     }
 
     if (this.options.backupTag !== false && BACKUP_SUPPORTED_TYPES.has(resource.cfnResourceType)) {
-      if (this.tagForBackup(resource)) {
-        changes.push(`tag ${AgentIdentity.BACKUP_TAG_KEY}=${AgentIdentity.BACKUP_TAG_VALUE}`);
+      const tag = `tag ${AgentIdentity.BACKUP_TAG_KEY}=${AgentIdentity.BACKUP_TAG_VALUE}`;
+      const tagged = this.tagForBackup(resource);
+      if (tagged !== undefined) {
+        record({ outcome: tagged ? Outcome.SET : Outcome.OK, label: tag });
       }
     }
 
@@ -216,14 +253,15 @@ class ProtectionAspect implements IAspect {
       resourceType: resource.cfnResourceType,
       isProtected: unprotected.length === 0,
       changes,
+      protections,
       unprotected,
     };
     this.entries.set(entry.path, entry);
 
     if (unprotected.length > 0) {
       Annotations.of(resource).addWarningV2(`${WARNING_PREFIX}:Protection.notProtected`,
-        `${resource.cfnResourceType} is NOT protected: ${unprotected.join('; ')}. `
-        + 'Remove the explicit setting, or use Protection.of(scope).apply({ overwrite: true }).');
+        `${resource.cfnResourceType} is NOT protected: ${unprotected.join('; ')}.`
+        + (explicit ? ' Remove the explicit setting, or use Protection.of(scope).apply({ overwrite: true }).' : ''));
     }
     if (changes.length > 0) {
       Annotations.of(resource).addInfo(`Protection: set ${changes.join(', ')}.`);
@@ -244,8 +282,8 @@ class ProtectionAspect implements IAspect {
     return Outcome.SET;
   }
 
-  /** Sets the backup tag; returns false when it was already there or the resource cannot be tagged. */
-  private tagForBackup(resource: CfnResource): boolean {
+  /** Sets the backup tag: true when set, false when it was already there, undefined when the resource cannot be tagged. */
+  private tagForBackup(resource: CfnResource): boolean | undefined {
     const key = AgentIdentity.BACKUP_TAG_KEY;
     const value = AgentIdentity.BACKUP_TAG_VALUE;
     // TableV2 (AWS::DynamoDB::GlobalTable) carries its tags on the L2, which copies them to every replica.
@@ -261,6 +299,6 @@ class ProtectionAspect implements IAspect {
         return true;
       }
     }
-    return false;
+    return undefined;
   }
 }

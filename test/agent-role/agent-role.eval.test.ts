@@ -7,7 +7,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AgentAccess, AgentRole, AgentRoleProps } from '../../src/agent-role';
+import { AgentRole, AgentRoleProps } from '../../src/agent-role';
 import { ActionCatalog, ActionCategory } from '../../src/catalog';
 import { AgentIdentity } from '../../src/identity';
 import { ACCOUNT, ADMINISTRATOR_ACCESS, Decision, PolicySet, Principal, REGION, resolveTemplate, rolePolicies, simulate, simulateMany, sweep, tally } from '../harness';

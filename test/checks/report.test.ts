@@ -1,9 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
-import { buildGuardedApp, buildUnguardedApp, newApp } from './apps';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { buildGuardedApp, buildUnguardedApp, newApp, newStack } from './apps';
 import { AgentGuardrailsChecks, FindingStatus, GuardrailLayer, GuardrailReport, LayerStatus } from '../../src/checks';
 import { main } from '../../src/checks/report/cli';
+import { Protection } from '../../src/protection';
 
 function run(argv: string[]): { code: number; out: string; err: string } {
   let out = '';
@@ -142,6 +145,36 @@ describe('acknowledgements in the report', () => {
     const checks = layer(report, 'Unguarded', GuardrailLayer.CHECKS);
     expect(checks.notGuarded).toHaveLength(2);
     expect(report.exitCode).toBe(1);
+  });
+});
+
+describe('resource protection lines say what is and is not kept', () => {
+  test('a missing stack termination protection (AG-RES3) does not make the first stateful resource unguarded', () => {
+    const app = newApp();
+    const stack = newStack(app, 'Data');
+    new s3.Bucket(stack, 'Bucket');
+    Protection.of(app).apply({ terminationProtection: false });
+    app.synth();
+    const report = GuardrailReport.fromAssembly(app.outdir);
+    const protection = layer(report, 'Data', GuardrailLayer.RESOURCE_PROTECTION);
+    expect(protection.notGuarded).toEqual([expect.stringMatching(/^AG-RES3 \(warning\): Stack Data holds stateful resources/)]);
+    expect(protection.guarded).toEqual([expect.stringMatching(/^AWS::S3::Bucket Bucket\w+: retained on delete\/replace, service-level protection on$/)]);
+  });
+
+  test('a plain ec2.Instance: its unmapped root volume is named as deleted on termination; a mapped one is not', () => {
+    const app = newApp();
+    const stack = newStack(app, 'Compute');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0 });
+    const props = { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }) };
+    new ec2.Instance(stack, 'Plain', props);
+    new ec2.Instance(stack, 'Mapped', { ...props, blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8) }] });
+    Protection.of(app).apply();
+    app.synth();
+    const lines = layer(GuardrailReport.fromAssembly(app.outdir), 'Compute', GuardrailLayer.RESOURCE_PROTECTION).guarded;
+    expect(lines.filter(l => l.startsWith('AWS::EC2::Instance'))).toEqual([
+      expect.stringMatching(/^AWS::EC2::Instance Plain\w+: retained on delete\/replace, service-level protection on; NOT protected: deleted on termination: the root volume \(no BlockDeviceMappings entry for \/dev\/xvda or \/dev\/sda1\)$/),
+      expect.stringMatching(/^AWS::EC2::Instance Mapped\w+: retained on delete\/replace, service-level protection on$/),
+    ]);
   });
 });
 

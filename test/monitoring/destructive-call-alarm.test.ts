@@ -39,6 +39,9 @@ describe('trail', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
   });
+  test('its bucket is tagged for the guardrail backup plan (CloudTrail logs are the evidence of an incident)', () => {
+    t.hasResourceProperties('AWS::S3::Bucket', { Tags: Match.arrayWith([{ Key: AgentIdentity.BACKUP_TAG_KEY, Value: AgentIdentity.BACKUP_TAG_VALUE }]) });
+  });
   test('data events for named buckets, write only', () => {
     const { t: t2 } = build({}, s => ({ dataEventBuckets: [s3.Bucket.fromBucketName(s, 'Prod', 'prod')] }));
     t2.hasResourceProperties('AWS::CloudTrail::Trail', {
@@ -167,6 +170,15 @@ describe('rules and targets', () => {
       Resource: expect.stringMatching(/^arn:aws:logs:eu-west-1:111111111111:log-group:\/aws\/events\/.*-denied:\*$/),
       Condition: { ArnLike: { 'aws:SourceArn': expect.stringMatching(/^arn:aws:events:eu-west-1:111111111111:rule\/guardrails-Stack-Alarm-[A-F0-9]+-\*$/) } },
     })]);
+  });
+
+  test('the denied log group and the kill switch log group cannot be deleted (deletion protection, Retain)', () => {
+    const withKillSwitch = build({ killSwitch: {} }).t;
+    const groups = Object.values<any>(withKillSwitch.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(2);
+    for (const g of groups) {
+      expect({ deletion: g.DeletionPolicy, protection: g.Properties.DeletionProtectionEnabled }).toEqual({ deletion: 'Retain', protection: true });
+    }
   });
 
   test('delivery failures (messages in the DLQ) are alarmed', () => {

@@ -91,21 +91,34 @@ describe('ProtectedBucket', () => {
     });
   });
 
+  // Construct and path, the prop and value, then the fix.
+  const e = (rest: string) => new RegExp(`^ProtectedBucket 'Stack/Data': ${rest}`);
+  const refused = (choice: string) => e(`${choice}\\. ProtectedBucket refuses this setting: remove it to keep the default protection, `
+    + 'or set allowUnprotected: true to accept the risk of losing this resource\\.$');
   test.each([
-    ['retention below range', { objectLockRetention: Duration.days(0) }, /objectLockRetention: 0 days is outside the S3 range of 1 to 36500 days/],
-    ['retention above range', { objectLockRetention: Duration.days(36501) }, /objectLockRetention: 36501 days is outside the S3 range of 1 to 36500 days/],
-    ['retention not whole days', { objectLockRetention: Duration.hours(36) }, /objectLockRetention: 1 day 12 hours is not a whole number of days/],
-    ['compliance without retention', { objectLockMode: s3.ObjectLockMode.COMPLIANCE }, /objectLockMode: COMPLIANCE was given without objectLockRetention/],
-    ['Object Lock without versioning', { versioned: false }, /versioned: false is not possible with Object Lock, which needs versioning/],
-    ['lock settings with Object Lock off', { objectLockEnabled: false, allowUnprotected: true, objectLockRetention: Duration.days(5) }, /objectLockEnabled: false conflicts with objectLockMode/],
-    ['both retention forms', { objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(5)), objectLockMode: s3.ObjectLockMode.GOVERNANCE }, /objectLockDefaultRetention conflicts with objectLockMode/],
-    ['noncurrent shorter than lock', { objectLockRetention: Duration.days(120), noncurrentVersionRetention: Duration.days(100) }, /noncurrentVersionRetention: 100 days is shorter than the Object Lock retention of 120 days/],
-    ['user lifecycle shorter than lock', { lifecycleRules: [{ id: 'short', noncurrentVersionExpiration: Duration.days(7) }] }, /lifecycleRules\[short\]\.noncurrentVersionExpiration: 7 days is shorter than the Object Lock retention of 30 days/],
-    ['removalPolicy DESTROY', { removalPolicy: RemovalPolicy.DESTROY }, /ProtectedBucket refuses unprotected settings: removalPolicy: destroy/],
-    ['autoDeleteObjects', { autoDeleteObjects: true, removalPolicy: RemovalPolicy.RETAIN }, /autoDeleteObjects: true/],
-    ['enforceSSL off', { enforceSSL: false }, /enforceSSL: false/],
-    ['weaker BPA', { blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS_ONLY }, /blockPublicAccess weaker than BLOCK_ALL/],
-    ['Object Lock off', { objectLockEnabled: false }, /objectLockEnabled: false/],
+    ['retention below range', { objectLockRetention: Duration.days(0) },
+      e('objectLockRetention: 0 days is outside the S3 range of 1 to 36500 days\\. Set objectLockRetention to Duration\\.days\\(n\\) with n in that range\\.$')],
+    ['retention above range', { objectLockRetention: Duration.days(36501) },
+      e('objectLockRetention: 36501 days is outside the S3 range of 1 to 36500 days\\. Set objectLockRetention to Duration\\.days\\(n\\)')],
+    ['retention not whole days', { objectLockRetention: Duration.hours(36) },
+      e('objectLockRetention: 1 day 12 hours is not a whole number of days\\. Set objectLockRetention to Duration\\.days\\(n\\) with n from 1 to 36500\\.$')],
+    ['compliance without retention', { objectLockMode: s3.ObjectLockMode.COMPLIANCE },
+      e('objectLockMode: COMPLIANCE was given without objectLockRetention\\. .*set objectLockRetention, e\\.g\\. Duration\\.days\\(30\\)\\.$')],
+    ['Object Lock without versioning', { versioned: false },
+      e('versioned: false is not possible with Object Lock, which needs versioning\\. Remove versioned: false')],
+    ['lock settings with Object Lock off', { objectLockEnabled: false, allowUnprotected: true, objectLockRetention: Duration.days(5) },
+      e('objectLockEnabled: false conflicts with objectLockMode / objectLockRetention / objectLockDefaultRetention\\. Remove one or the other\\.$')],
+    ['both retention forms', { objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(5)), objectLockMode: s3.ObjectLockMode.GOVERNANCE },
+      e('objectLockDefaultRetention conflicts with objectLockMode / objectLockRetention\\. Set either objectLockDefaultRetention or objectLockMode with objectLockRetention\\.$')],
+    ['noncurrent shorter than lock', { objectLockRetention: Duration.days(120), noncurrentVersionRetention: Duration.days(100) },
+      e('noncurrentVersionRetention: 100 days is shorter than the Object Lock retention of 120 days\\. Set noncurrentVersionRetention to Duration\\.days\\(120\\) or more\\.$')],
+    ['user lifecycle shorter than lock', { lifecycleRules: [{ id: 'short', noncurrentVersionExpiration: Duration.days(7) }] },
+      e('lifecycleRules\\[short\\]\\.noncurrentVersionExpiration: 7 days is shorter than the Object Lock retention of 30 days\\. Set lifecycleRules\\[short\\]\\.noncurrentVersionExpiration to Duration\\.days\\(30\\) or more\\.$')],
+    ['removalPolicy DESTROY', { removalPolicy: RemovalPolicy.DESTROY }, refused('removalPolicy: destroy \\(CloudFormation deletes the bucket\\)')],
+    ['autoDeleteObjects', { autoDeleteObjects: true, removalPolicy: RemovalPolicy.RETAIN }, refused('autoDeleteObjects: true \\(a custom resource empties the bucket when it is removed\\)')],
+    ['enforceSSL off', { enforceSSL: false }, refused('enforceSSL: false \\(requests without TLS are accepted\\)')],
+    ['weaker BPA', { blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS_ONLY }, refused('blockPublicAccess: weaker than BLOCK_ALL \\(the bucket can be made public\\)')],
+    ['Object Lock off', { objectLockEnabled: false }, refused('objectLockEnabled: false \\(object versions can be deleted by anyone allowed s3:DeleteObjectVersion\\)')],
   ])('refuses %s', (_name, props, message) => {
     const stack = newStack();
     expect(() => new ProtectedBucket(stack, 'Data', props as never)).toThrow(message);
@@ -115,9 +128,9 @@ describe('ProtectedBucket', () => {
   test('refuses an admin principal without an IAM ARN', () => {
     const stack = newStack();
     expect(() => new ProtectedBucket(stack, 'Data', { adminPrincipals: [new iam.ServicePrincipal('s3.amazonaws.com')] }))
-      .toThrow(/adminPrincipals\[0\]: .* has no AWS ARN/);
+      .toThrow(/^ProtectedBucket 'Stack\/Data': adminPrincipals\[0\]: .*s3\.amazonaws\.com.* has no AWS ARN \(.*\)\. Pass an IAM role or user\.$/);
     expect(() => new ProtectedBucket(stack, 'Data2', { adminPrincipals: [new iam.AnyPrincipal()] }))
-      .toThrow(/adminPrincipals\[0\]: '\*' is not an IAM ARN/);
+      .toThrow(/^ProtectedBucket 'Stack\/Data2': adminPrincipals\[0\]: '\*' is not an IAM ARN\. Pass an IAM role or user, e\.g\. iam\.Role\.fromRoleArn\(\.\.\.\)\.$/);
   });
 
   test('allowUnprotected keeps Object Lock off and versioning off, with warnings', () => {

@@ -2,6 +2,7 @@ import { App, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AgentIdentity } from '../../src/identity';
 import { ProtectedDatabase, ProtectedDatabaseCluster } from '../../src/protection';
 
@@ -54,10 +55,10 @@ describe('ProtectedDatabase', () => {
   });
 
   test.each([
-    [Duration.days(3), /backupRetention: 3 days is below the minimum of 7 days\. Set backupRetention to Duration\.days\(7\) or more\./],
-    [Duration.days(0), /backupRetention: 0 days is below the minimum of 7 days/],
-    [Duration.days(36), /backupRetention: 36 days is above the RDS maximum of 35 days/],
-    [Duration.hours(200), /backupRetention: 8 days 8 hours is not a whole number of days/],
+    [Duration.days(3), /^ProtectedDatabase 'Stack\/Db': backupRetention: 3 days is below the minimum of 7 days \(.*\)\. Set backupRetention to Duration\.days\(7\) or more\.$/],
+    [Duration.days(0), /^ProtectedDatabase 'Stack\/Db': backupRetention: 0 days is below the minimum of 7 days .*Set backupRetention to Duration\.days\(7\) or more\.$/],
+    [Duration.days(36), /^ProtectedDatabase 'Stack\/Db': backupRetention: 36 days is above the RDS maximum of 35 days\. Set backupRetention to Duration\.days\(35\) or less, and keep longer copies with the guardrail backup plan\.$/],
+    [Duration.hours(200), /^ProtectedDatabase 'Stack\/Db': backupRetention: 8 days 8 hours is not a whole number of days\. Set backupRetention to Duration\.days\(n\) with n from 7 to 35\.$/],
   ])('refuses backupRetention %s', (backupRetention, message) => {
     const { stack, vpc } = setup();
     expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, backupRetention })).toThrow(message);
@@ -65,14 +66,21 @@ describe('ProtectedDatabase', () => {
     expect(stack.node.tryFindChild('Db')).toBeUndefined();
   });
 
+  const FIX = 'ProtectedDatabase refuses this setting: remove it to keep the default protection, or set allowUnprotected: true to accept the risk of losing this resource\\.$';
   test.each([
-    [{ deletionProtection: false }, /ProtectedDatabase refuses unprotected settings: deletionProtection: false/],
-    [{ removalPolicy: RemovalPolicy.DESTROY }, /removalPolicy: destroy/],
-    [{ deleteAutomatedBackups: true }, /deleteAutomatedBackups: true/],
-  ])('refuses unsafe %p without allowUnprotected', (unsafe, message) => {
+    [{ deletionProtection: false }, 'deletionProtection: false \\(a delete call succeeds\\)'],
+    [{ removalPolicy: RemovalPolicy.DESTROY }, 'removalPolicy: destroy \\(CloudFormation deletes it without a final snapshot\\)'],
+    [{ deleteAutomatedBackups: true }, 'deleteAutomatedBackups: true \\(the automated backups are deleted with it\\)'],
+  ])('refuses unsafe %p without allowUnprotected', (unsafe, choice) => {
     const { stack, vpc } = setup();
-    expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, ...unsafe })).toThrow(message);
-    expect(() => new ProtectedDatabase(stack, 'Db2', { engine, vpc, ...unsafe })).toThrow(/set allowUnprotected: true/);
+    expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, ...unsafe })).toThrow(new RegExp(`^ProtectedDatabase 'Stack/Db': ${choice}\\. ${FIX}`));
+    expect(stack.node.tryFindChild('Db')).toBeUndefined();
+  });
+
+  test('several unsafe settings are refused in one error', () => {
+    const { stack, vpc } = setup();
+    expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, deletionProtection: false, deleteAutomatedBackups: true }))
+      .toThrow(/^ProtectedDatabase 'Stack\/Db': deletionProtection: false \(.*\); deleteAutomatedBackups: true \(.*\)\. ProtectedDatabase refuses these settings: remove them .*allowUnprotected: true/);
   });
 
   test('allowUnprotected keeps the unsafe values and warns for each', () => {
@@ -100,6 +108,21 @@ describe('ProtectedDatabase', () => {
     Annotations.fromStack(stack).hasWarning('/Stack/Db', Match.stringLikeRegexp('^storageEncrypted: false'));
   });
 
+  test('the generated credentials secret is retained with the database; not when the database is destroyed; an imported one is left alone', () => {
+    const { stack, vpc } = setup();
+    new ProtectedDatabase(stack, 'Db', { engine, vpc });
+    Template.fromStack(stack).hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+
+    const destroyed = setup();
+    new ProtectedDatabase(destroyed.stack, 'Db', { engine, vpc: destroyed.vpc, removalPolicy: RemovalPolicy.DESTROY, allowUnprotected: true });
+    Template.fromStack(destroyed.stack).hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+
+    const imported = setup();
+    const secret = secretsmanager.Secret.fromSecretNameV2(imported.stack, 'Existing', 'prod/db');
+    expect(() => new ProtectedDatabase(imported.stack, 'Db', { engine, vpc: imported.vpc, credentials: rds.Credentials.fromSecret(secret) })).not.toThrow();
+    Template.fromStack(imported.stack).resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
   test('a token retention is passed through, not validated', () => {
     const { stack, vpc } = setup();
     expect(() => new ProtectedDatabase(stack, 'Db', { engine, vpc, backupRetention: Duration.days(Lazy.number({ produce: () => 3 })) })).not.toThrow();
@@ -125,17 +148,25 @@ describe('ProtectedDatabaseCluster', () => {
     });
   });
 
+  test('the generated credentials secret is retained with the cluster', () => {
+    const { stack, vpc } = setup();
+    new ProtectedDatabaseCluster(stack, 'Cluster', { engine: clusterEngine, vpc, writer: rds.ClusterInstance.serverlessV2('Writer') });
+    Template.fromStack(stack).hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
   test('refuses backup.retention out of range', () => {
     const { stack, vpc } = setup();
     expect(() => new ProtectedDatabaseCluster(stack, 'Cluster', {
       engine: clusterEngine, vpc, writer: rds.ClusterInstance.serverlessV2('Writer'), backup: { retention: Duration.days(1) },
-    })).toThrow(/backup\.retention: 1 days is below the minimum of 7 days/);
+    })).toThrow(/^ProtectedDatabaseCluster 'Stack\/Cluster': backup\.retention: 1 day is below the minimum of 7 days .*Set backup\.retention to Duration\.days\(7\) or more\.$/);
+    expect(stack.node.tryFindChild('Cluster')).toBeUndefined();
   });
 
   test('refuses deletionProtection: false, and warns when allowed', () => {
     const { stack, vpc } = setup();
     const props = { engine: clusterEngine, vpc, writer: rds.ClusterInstance.serverlessV2('Writer'), deletionProtection: false };
-    expect(() => new ProtectedDatabaseCluster(stack, 'Cluster', props)).toThrow(/ProtectedDatabaseCluster refuses unprotected settings: deletionProtection: false/);
+    expect(() => new ProtectedDatabaseCluster(stack, 'Cluster', props))
+      .toThrow(/^ProtectedDatabaseCluster 'Stack\/Cluster': deletionProtection: false \(a delete call succeeds\)\. ProtectedDatabaseCluster refuses this setting: remove it .*or set allowUnprotected: true/);
     new ProtectedDatabaseCluster(stack, 'Allowed', { ...props, allowUnprotected: true });
     Annotations.fromStack(stack).hasWarning('/Stack/Allowed', Match.stringLikeRegexp('^ProtectedDatabaseCluster is NOT fully protected'));
   });

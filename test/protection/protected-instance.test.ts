@@ -76,10 +76,14 @@ describe('ProtectedInstance', () => {
     });
   });
 
+  // Construct and path, the prop and value, then the fix.
+  const refused = (choice: string) => new RegExp(`^ProtectedInstance 'Stack/Server': ${choice}\\. ProtectedInstance refuses this setting: `
+    + 'remove it to keep the default protection, or set allowUnprotected: true to accept the risk of losing this resource\\.$');
   test.each([
-    [{ disableApiTermination: false }, /ProtectedInstance refuses unprotected settings: disableApiTermination: false/],
-    [{ instanceInitiatedShutdownBehavior: ec2.InstanceInitiatedShutdownBehavior.TERMINATE }, /instanceInitiatedShutdownBehavior: TERMINATE/],
-    [{ blockDevices: [{ deviceName: '/dev/sdf', volume: ec2.BlockDeviceVolume.ebs(10, { deleteOnTermination: true }) }] }, /blockDevices '\/dev\/sdf' deleteOnTermination: true/],
+    [{ disableApiTermination: false }, refused('disableApiTermination: false \\(ec2:TerminateInstances succeeds\\)')],
+    [{ instanceInitiatedShutdownBehavior: ec2.InstanceInitiatedShutdownBehavior.TERMINATE }, refused('instanceInitiatedShutdownBehavior: TERMINATE \\(a shutdown from inside the instance terminates it, termination protection or not\\)')],
+    [{ blockDevices: [{ deviceName: '/dev/sdf', volume: ec2.BlockDeviceVolume.ebs(10, { deleteOnTermination: true }) }] },
+      refused("blockDevices\\[0\\] \\('/dev/sdf'\\) deleteOnTermination: true \\(the volume is deleted with the instance\\)")],
   ])('refuses %p without allowUnprotected', (unsafe, message) => {
     const { stack, base } = setup();
     expect(() => new ProtectedInstance(stack, 'Server', { ...base, ...unsafe } as ProtectedInstanceProps)).toThrow(message);

@@ -34,12 +34,16 @@ describe('ProtectedTable', () => {
     });
   });
 
+  // Construct and path, the prop and value, then the fix.
+  const refused = (choice: string) => new RegExp(`^ProtectedTable 'Stack/Orders': ${choice}\\. ProtectedTable refuses this setting: `
+    + 'remove it to keep the default protection, or set allowUnprotected: true to accept the risk of losing this resource\\.$');
   test.each([
-    [{ deletionProtection: false }, /ProtectedTable refuses unprotected settings: deletionProtection: false/],
-    [{ pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false } }, /point-in-time recovery off/],
-    [{ pointInTimeRecovery: false }, /point-in-time recovery off/],
-    [{ removalPolicy: RemovalPolicy.DESTROY }, /removalPolicy: destroy/],
-    [{ replicas: [{ region: 'eu-west-1', deletionProtection: false }] }, /replica eu-west-1 deletionProtection: false/],
+    [{ deletionProtection: false }, refused('deletionProtection: false \\(dynamodb:DeleteTable succeeds\\)')],
+    [{ pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false } }, refused('pointInTimeRecoverySpecification\\.pointInTimeRecoveryEnabled: false \\(point-in-time recovery off: .*\\)')],
+    [{ pointInTimeRecovery: false }, refused('pointInTimeRecovery: false \\(point-in-time recovery off: .*\\)')],
+    [{ removalPolicy: RemovalPolicy.DESTROY }, refused('removalPolicy: destroy \\(CloudFormation deletes the table\\)')],
+    [{ replicas: [{ region: 'eu-west-1', deletionProtection: false }] }, refused('replicas\\[0\\] \\(eu-west-1\\) deletionProtection: false \\(dynamodb:DeleteTable succeeds on that replica\\)')],
+    [{ replicas: [{ region: 'eu-west-1', pointInTimeRecovery: false }] }, refused('replicas\\[0\\] \\(eu-west-1\\) pointInTimeRecovery: false \\(point-in-time recovery off on that replica\\)')],
   ])('refuses %p without allowUnprotected', (unsafe, message) => {
     const stack = newStack();
     expect(() => new ProtectedTable(stack, 'Orders', { partitionKey, ...unsafe } as ProtectedTableProps)).toThrow(message);

@@ -110,7 +110,12 @@ describe('a workload app built from plain L2s', () => {
 
     const report = Protection.of(app).report();
     expect(report.total).toBe(stateful.length);
-    expect(report.protectedCount).toBe(report.total);
+    // All but one: the plain ec2.Instance maps /dev/sdf only, so its root volume is still deleted on
+    // termination, and the report says so rather than counting the instance as protected.
+    expect(report.resources.filter(r => !r.isProtected).map(r => [r.path, r.unprotected])).toEqual([
+      ['Workload/Instance/Resource', [expect.stringMatching(/^root volume kept on termination \(no BlockDeviceMappings entry for the root device/)]],
+    ]);
+    expect(report.protectedCount).toBe(report.total - 1);
     expect(report.protectedStacks).toEqual(['Workload']);
     expect(stack.terminationProtection).toBe(true);
   });
@@ -129,5 +134,23 @@ describe('a workload app built from plain L2s', () => {
     expect(props('AWS::Cognito::UserPool').map(p => p.DeletionProtection)).toEqual(['ACTIVE']);
     expect(props('AWS::EC2::Instance').map(p => p.DisableApiTermination)).toEqual([true]);
     expect(props('AWS::KMS::Key').map(p => p.PendingWindowInDays)).toEqual([30]);
+  });
+
+  test('automated backups are kept at least 7 days wherever the service keeps them (14 when unset)', () => {
+    const app = new App();
+    const stack = buildWorkload(app);
+    Protection.of(app).apply();
+    app.synth();
+    const retention: Record<string, string> = {
+      'AWS::RDS::DBInstance': 'BackupRetentionPeriod',
+      'AWS::RDS::DBCluster': 'BackupRetentionPeriod',
+      'AWS::Neptune::DBCluster': 'BackupRetentionPeriod',
+      'AWS::DocDB::DBCluster': 'BackupRetentionPeriod',
+      'AWS::Redshift::Cluster': 'AutomatedSnapshotRetentionPeriod',
+      'AWS::ElastiCache::ReplicationGroup': 'SnapshotRetentionLimit',
+      'AWS::ElastiCache::ServerlessCache': 'SnapshotRetentionLimit',
+    };
+    const found = statefulResources(stack).filter(([, r]) => r.Type in retention).map(([, r]) => `${r.Type} ${r.Properties?.[retention[r.Type]]}`);
+    expect(found.sort()).toEqual(Object.keys(retention).map(t => `${t} 14`).sort());
   });
 });

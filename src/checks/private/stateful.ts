@@ -1,6 +1,6 @@
 import { TemplateResource, resolveIn } from './assembly';
 import { asList } from './intrinsics';
-import { BACKUP_SUPPORTED_TYPES } from '../../protection/private/rules';
+import { BACKUP_SUPPORTED_TYPES, ROOT_DEVICE_NAMES } from '../../protection/private/rules';
 
 /** A service-level protection check: returns what is missing, or undefined when protected. */
 type ServiceCheck = (r: TemplateResource) => string | undefined;
@@ -100,6 +100,24 @@ export class StatefulResources {
       gaps.push(`UpdateReplacePolicy is ${r.updateReplacePolicy === undefined ? 'not set (a replacement deletes the old resource)' : JSON.stringify(rep)}`);
     }
     return gaps.length ? gaps.join('; ') : undefined;
+  }
+
+  /**
+   * What an EC2 instance still loses when it is terminated, whatever its termination protection:
+   * a root volume with no block device mapping (under /dev/xvda or /dev/sda1), and mapped EBS
+   * volumes whose DeleteOnTermination is not false. Undefined for other types or nothing lost.
+   */
+  public static terminationLoss(r: TemplateResource): string | undefined {
+    if (r.type !== 'AWS::EC2::Instance') return undefined;
+    const mappings = StatefulResources.list(r, 'BlockDeviceMappings') as Array<Record<string, any> | undefined>;
+    const lost: string[] = [];
+    if (!mappings.some(m => m?.Ebs !== undefined && ROOT_DEVICE_NAMES.includes(m.DeviceName))) {
+      lost.push(`the root volume (no BlockDeviceMappings entry for ${ROOT_DEVICE_NAMES.join(' or ')})`);
+    }
+    for (const m of mappings) {
+      if (m?.Ebs !== undefined && m.Ebs?.DeleteOnTermination !== false) lost.push(`${m.DeviceName} (DeleteOnTermination is not false)`);
+    }
+    return lost.length ? `deleted on termination: ${lost.join(', ')}` : undefined;
   }
 
   /** Items of a list property, resolved. */

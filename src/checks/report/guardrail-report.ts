@@ -6,6 +6,7 @@ import { PLUGIN_NAME } from '../private/engine';
 import { AlarmRules } from '../private/monitoring';
 import { OrgPolicies } from '../private/organizations';
 import { StatefulResources } from '../private/stateful';
+import { StackTerminationProtectionRule } from '../rules/protection/stack-termination';
 import { RuleContext } from '../rules/rule';
 
 /**
@@ -63,6 +64,9 @@ export interface GuardrailReportOptions {
    */
   readonly checks?: AgentGuardrailsChecksProps;
 }
+
+/** The rule whose finding is about a stack rather than the resource it is attached to. */
+const STACK_LEVEL_RULE = new StackTerminationProtectionRule().id;
 
 const LAYER_ORDER = [
   GuardrailLayer.IAM, GuardrailLayer.ORGANIZATIONS, GuardrailLayer.RESOURCE_PROTECTION,
@@ -146,7 +150,9 @@ export class GuardrailReport {
       if (openErrors.length === 0) return LayerStatus.GUARDED;
       return required && nothingGuarded ? LayerStatus.MISSING : LayerStatus.WEAK;
     };
-    const flagged = new Set(mine.filter(f => f.status !== FindingStatus.ACKNOWLEDGED).map(f => f.logicalId));
+    // AG-RES3 is about the stack (termination protection); it names the stack's first stateful
+    // resource only because a finding needs one, so it does not make that resource unguarded.
+    const flagged = new Set(mine.filter(f => f.status !== FindingStatus.ACKNOWLEDGED && f.ruleId !== STACK_LEVEL_RULE).map(f => f.logicalId));
     switch (layer) {
       case GuardrailLayer.IAM: {
         const agents = context.agentRoles().filter(a => a.resource.stack === stack);
@@ -172,7 +178,10 @@ export class GuardrailReport {
       case GuardrailLayer.RESOURCE_PROTECTION: {
         const stateful = context.stateful().filter(r => r.stack === stack);
         if (stateful.length === 0) return { layer, status: LayerStatus.NOT_NEEDED, required: false, why: 'no stateful resources in this stack', guarded: [], notGuarded };
-        const guarded = stateful.filter(r => !flagged.has(r.logicalId)).map(r => `${r.type} ${r.logicalId}: retained on delete/replace${StatefulResources.hasServiceProtection(r) ? ', service-level protection on' : ''}`);
+        const guarded = stateful.filter(r => !flagged.has(r.logicalId)).map(r => {
+          const loss = StatefulResources.terminationLoss(r);
+          return `${r.type} ${r.logicalId}: retained on delete/replace${StatefulResources.hasServiceProtection(r) ? ', service-level protection on' : ''}${loss ? `; NOT protected: ${loss}` : ''}`;
+        });
         if (stack.terminationProtection) guarded.push(`stack ${stack.name}: termination protection on`);
         const anyProtected = stateful.some(r => !flagged.has(r.logicalId));
         return { layer, status: statusOf(true, true, !anyProtected), required: true, why: `${stateful.length} stateful resource(s)`, guarded, notGuarded };

@@ -1,5 +1,6 @@
 import { Annotations, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { inputError } from '../../private/errors';
 
 /** Prefix of every warning id this layer emits. */
 export const WARNING_PREFIX = 'cdk-agent-guardrails';
@@ -13,16 +14,6 @@ export function daysOf(duration: Duration): number | undefined {
     return undefined;
   }
   return duration.toDays({ integral: false });
-}
-
-/** Builds the error thrown for bad input: names the construct, the prop, the value and the fix. */
-export function propError(scopePath: string, message: string): Error {
-  return new Error(`${scopePath}: ${message}`);
-}
-
-/** The path a construct will have, for error messages raised before it exists. */
-export function futurePath(scope: IConstruct, id: string): string {
-  return scope.node.path ? `${scope.node.path}/${id}` : id;
 }
 
 /** True for removal policies that keep the data (RETAIN, SNAPSHOT, RETAIN_ON_UPDATE_OR_DELETE). */
@@ -51,12 +42,16 @@ export class UnsafeChoices {
     }
   }
 
-  /** Throws unless the user opted out; returns the list of unsafe choices. */
+  /**
+   * Throws unless the user opted out; returns the list of unsafe choices. Each choice reads
+   * `prop: value (what it allows)`, so the error names the prop, the value and the fix.
+   */
   public enforce(scopePath: string, allowUnprotected: boolean | undefined): string[] {
     if (this.found.length > 0 && allowUnprotected !== true) {
-      throw propError(scopePath,
-        `${this.constructName} refuses unprotected settings: ${this.found.join('; ')}. `
-        + 'Remove them to keep the default protection, or set allowUnprotected: true to accept the risk of losing this resource.');
+      const one = this.found.length === 1;
+      throw inputError(this.constructName, scopePath,
+        `${this.found.join('; ')}. ${this.constructName} refuses ${one ? 'this setting' : 'these settings'}: `
+        + `remove ${one ? 'it' : 'them'} to keep the default protection, or set allowUnprotected: true to accept the risk of losing this resource.`);
     }
     return [...this.found];
   }
