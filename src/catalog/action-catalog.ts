@@ -100,9 +100,11 @@ interface RuleData {
   readonly guard?: boolean;
   readonly at: string[];
   readonly conditions?: RuleCondition[];
+  readonly resources?: string[];
   readonly eventDetail?: unknown;
   readonly reason: string;
   readonly source?: string;
+  readonly alternative?: string;
   readonly actions: Record<string, string[]>;
 }
 
@@ -347,12 +349,14 @@ export class ActionCatalog {
           categories: r.categories.map(c => c as ActionCategory),
           actions,
           conditions: (r.conditions ?? []).map(c => ({ operator: c.operator, key: c.key, values: [...c.values] })),
+          resources: r.resources ? [...r.resources] : undefined,
           eventDetailJson: r.eventDetail === undefined ? undefined : JSON.stringify(r.eventDetail),
           ephemeralExemptable: r.exemptable,
           guard: r.guard === true,
           enforceableAt: r.at.map(p => p as EnforcementPoint),
           reason: r.reason,
           source: r.source,
+          saferAlternative: r.alternative,
         };
       });
       ActionCatalog.cache = { data, index, curated, rules, rulesByAction };

@@ -48,6 +48,11 @@ export interface CatalogRule {
   /** Conditions under which the deny applies (all of them); empty for an unconditional rule. */
   readonly conditions: RuleCondition[];
   /**
+   * Resource ARN patterns the deny applies to.
+   * @default - undefined: every resource (`*`)
+   */
+  readonly resources?: string[];
+  /**
    * Extra `detail` fields (a JSON object string) an EventBridge pattern needs to match only
    * the calls the conditions describe.
    * @default - undefined: the rule is unconditional, or (when it has conditions) CloudTrail
@@ -70,6 +75,11 @@ export interface CatalogRule {
    * @default - undefined for verb rules (CATALOG.md states the verb rules)
    */
   readonly source?: string;
+  /**
+   * The safer way to do what was meant, e.g. `ec2:StopInstances` for `ec2:TerminateInstances`.
+   * @default - undefined: none recorded
+   */
+  readonly saferAlternative?: string;
 }
 
 /** A named list of actions a construct needs (grants, resource policies, guards). */

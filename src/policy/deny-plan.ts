@@ -44,6 +44,8 @@ export interface DenyGroup {
   readonly actions: string[];
   /** Conditions of the deny (all of them); empty for an unconditional deny. */
   readonly conditions: RuleCondition[];
+  /** Resource ARN patterns of the deny (`*` for every resource). */
+  readonly resources: string[];
   /** Ids of the rules the group renders. */
   readonly ruleIds: string[];
   /** Whether the group's deny spares resources tagged ephemeral. */
@@ -120,7 +122,8 @@ export class DenyPlan {
     // Unconditional rules: an action is exempt only when every rule naming it is exemptable.
     const hard = new Map<string, string[]>();
     const soft = new Map<string, string[]>();
-    for (const r of rules.filter(x => x.conditions.length === 0)) {
+    const scoped = (x: CatalogRule) => x.conditions.length > 0 || x.resources !== undefined;
+    for (const r of rules.filter(x => !scoped(x))) {
       const exempt = ephemeral && r.ephemeralExemptable;
       for (const a of r.actions) {
         if (!keep(a)) continue;
@@ -137,11 +140,14 @@ export class DenyPlan {
     }
     const groups: DenyGroup[] = [];
     const ids = (m: Map<string, string[]>) => [...new Set([...m.values()].flat())].sort();
-    if (hard.size) groups.push({ name: 'Deny', actions: [...hard.keys()].sort(), conditions: [], ruleIds: ids(hard), ephemeralExempt: false });
+    if (hard.size) groups.push({ name: 'Deny', actions: [...hard.keys()].sort(), conditions: [], resources: ['*'], ruleIds: ids(hard), ephemeralExempt: false });
     if (soft.size) {
-      groups.push({ name: 'Destroy', actions: [...soft.keys()].sort(), conditions: [NOT_EPHEMERAL_CONDITION], ruleIds: ids(soft), ephemeralExempt: true });
+      groups.push({
+        name: 'Destroy', actions: [...soft.keys()].sort(), conditions: [NOT_EPHEMERAL_CONDITION], resources: ['*'], ruleIds: ids(soft), ephemeralExempt: true,
+      });
     }
-    for (const r of rules.filter(x => x.conditions.length > 0)) {
+    // Conditional and resource-scoped rules: a group each.
+    for (const r of rules.filter(scoped)) {
       const actions = r.actions.filter(a => keep(a) && !hard.has(a)).sort();
       if (actions.length === 0) continue;
       const exempt = ephemeral && r.ephemeralExemptable;
@@ -149,6 +155,7 @@ export class DenyPlan {
         name: groupName(r),
         actions,
         conditions: mergeConditionLists(`rule ${r.id}`, r.conditions, exempt ? [NOT_EPHEMERAL_CONDITION] : []),
+        resources: r.resources ? [...r.resources] : ['*'],
         ruleIds: [r.id],
         ephemeralExempt: exempt,
         eventDetailJson: r.eventDetailJson,

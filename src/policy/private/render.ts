@@ -31,11 +31,11 @@ export interface PlanGroupOptions {
 }
 
 /** A deny statement template carrying a group's conditions merged with a principal match's. */
-export function denyTemplate(conditions: Condition[], options: { starPrincipal?: boolean } = {}): iam.PolicyStatement {
+export function denyTemplate(conditions: Condition[], options: { starPrincipal?: boolean; resources?: string[] } = {}): iam.PolicyStatement {
   return new iam.PolicyStatement({
     effect: iam.Effect.DENY,
     principals: options.starPrincipal ? [new iam.StarPrincipal()] : undefined,
-    resources: ['*'],
+    resources: options.resources ?? ['*'],
     conditions: conditionBlock(conditions),
   });
 }
@@ -49,7 +49,9 @@ export function planGroups(plan: DenyPlan, options: PlanGroupOptions): PackGroup
       out.push({
         actions: g.actions,
         sidPrefix: `${options.sidPrefix ?? ''}${m.label}${g.name === 'Deny' && options.sidPrefix === 'Deny' ? '' : g.name}`,
-        template: denyTemplate(mergeConditionLists(`${options.what}: group ${g.name}`, m.conditions, g.conditions), { starPrincipal: options.starPrincipal }),
+        template: denyTemplate(mergeConditionLists(`${options.what}: group ${g.name}`, m.conditions, g.conditions), {
+          starPrincipal: options.starPrincipal, resources: g.resources,
+        }),
       });
     }
   }
