@@ -59,7 +59,9 @@ describe.each(Object.keys(SETS))('%s', (name) => {
   test(`every request on a production resource is refused (${REQUESTS.length} requests)`, async () => {
     const open: string[] = [];
     for (const r of REQUESTS) {
-      const d = await simulate(set, { action: r.action, resource: r.resource, principal: AGENT, resourceTags: r.resourceTags, context: { ...AGENT_CONTEXT, ...r.context } });
+      const d = await simulate(set, {
+        action: r.action, resource: r.resource, principal: AGENT, resourceTags: r.resourceTags, context: { ...AGENT_CONTEXT, ...r.context },
+      });
       expect(d.startsWith('Error')).toBe(false);
       if (d === 'Allowed') open.push(`${r.id} (${r.action})`);
     }
@@ -72,8 +74,11 @@ describe.each(Object.keys(SETS))('%s', (name) => {
     const owned = REQUESTS.filter(r => r.owned);
     for (const r of owned) {
       const d = await simulate(set, {
-        action: r.action, resource: r.owned!.resource ?? r.resource, principal: AGENT,
-        resourceTags: r.owned!.resourceTags, context: { ...AGENT_CONTEXT, ...r.owned!.context },
+        action: r.action,
+        resource: r.owned!.resource ?? r.resource,
+        principal: AGENT,
+        resourceTags: r.owned!.resourceTags,
+        context: { ...AGENT_CONTEXT, ...r.owned!.context },
       });
       if (d !== 'Allowed') refused.push(`${r.id}: ${d}`);
     }
@@ -104,7 +109,9 @@ test.each(Object.keys(SETS))('%s: every chain is cut at some hop', async (name) 
     for (const hop of chain.hops as Hop[]) {
       const { set, principal } = hopSet(SETS[name], scpOnly, hop.as);
       const withTrust = hop.action === 'sts:AssumeRole' ? { ...set, resourcePolicy: TRUSTS_ACCOUNT } : set;
-      decisions.push(await simulate(withTrust, { action: hop.action, resource: hop.resource, principal, resourceTags: hop.resourceTags, context: { ...AGENT_CONTEXT, ...hop.context } }));
+      decisions.push(await simulate(withTrust, {
+        action: hop.action, resource: hop.resource, principal, resourceTags: hop.resourceTags, context: { ...AGENT_CONTEXT, ...hop.context },
+      }));
     }
     if (decisions.every(d => d === 'Allowed')) open.push(chain.id);
   }

@@ -143,7 +143,7 @@ export function generateCatalog(): GeneratedCatalog {
 
   // Unconditional, unscoped curated rule specs classify their actions too.
   for (const spec of RULE_SPECS) {
-    if ((spec.conditions ?? []).length || spec.resources || spec.guard) continue;
+    if ((spec.conditions ?? []).length || spec.resources || spec.notResources || spec.guard) continue;
     for (const a of spec.actions) for (const c of spec.categories) curatedBits.set(a, (curatedBits.get(a) ?? 0) | (CATEGORY_BITS[c] ?? 0));
   }
 
@@ -319,10 +319,14 @@ function specRules(raw: Record<string, Record<string, RawAction>>, version: stri
       }
     }
     // A conditional or resource-scoped rule reaches the alarm only with an event filter for the same scope.
-    const scoped = conditions.length > 0 || spec.resources !== undefined;
-    const at = spec.at ?? POINTS.filter(p => p !== 'EVENTS' || !scoped || spec.eventDetail !== undefined);
-    if (at.includes('EVENTS') && scoped && spec.eventDetail === undefined) {
-      throw new Error(`rule spec ${spec.id} has conditions or resources and is enforceable at EVENTS but gives no eventDetail for them`);
+    if (spec.resources && spec.notResources) throw new Error(`rule spec ${spec.id} has both resources and notResources`);
+    const scoped = conditions.length > 0 || spec.resources !== undefined || spec.notResources !== undefined;
+    const alarmable = !scoped || spec.eventDetail !== undefined || spec.alarmOnlyWhenRefused === true;
+    // The boundary holds the allow-list and the one-action curated denies within 6,144 characters:
+    // a spec reaches it only when it asks (the role's own policies, which the agent cannot detach, hold it).
+    const at = spec.at ?? POINTS.filter(p => p !== 'BOUNDARY' && (p !== 'EVENTS' || alarmable));
+    if (at.includes('EVENTS') && !alarmable) {
+      throw new Error(`rule spec ${spec.id} has conditions or resources and is enforceable at EVENTS but gives no eventDetail for them (nor alarmOnlyWhenRefused)`);
     }
     for (const p of at) if (!POINTS.includes(p)) throw new Error(`rule spec ${spec.id}: unknown enforcement point ${p}`);
     out.push({
@@ -333,7 +337,9 @@ function specRules(raw: Record<string, Record<string, RawAction>>, version: stri
       at: POINTS.filter(p => at.includes(p)),
       ...(conditions.length ? { conditions } : {}),
       ...(spec.resources ? { resources: spec.resources } : {}),
+      ...(spec.notResources ? { notResources: spec.notResources } : {}),
       ...(spec.eventDetail ? { eventDetail: spec.eventDetail } : {}),
+      ...(spec.alarmOnlyWhenRefused ? { events: 'refused' } : {}),
       reason: spec.reason,
       source: spec.source,
       ...(spec.saferAlternative ? { alternative: spec.saferAlternative } : {}),

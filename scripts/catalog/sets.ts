@@ -48,6 +48,11 @@ export const ACTION_SETS: ActionSetEntry[] = [
     actions: ['iam:CreateRole', 'iam:CreateUser', 'iam:CreateGroup'],
   },
   {
+    id: 'agent.set-source-identity',
+    reason: 'setting the source identity when a session starts: AgentRole\'s trust requires it, with the agent prefix',
+    actions: ['sts:SetSourceIdentity'],
+  },
+  {
     id: 'agent.session-tags',
     reason: 'session tags: the trust policy refuses guardrail tag keys so a session cannot change how it is recognised',
     actions: ['sts:TagSession'],
@@ -60,8 +65,16 @@ export const ACTION_SETS: ActionSetEntry[] = [
       'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy',
       'iam:UpdateAssumeRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary',
       'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole',
-      'iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy',
+      'iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy',
       'iam:TagPolicy', 'iam:UntagPolicy',
+    ],
+  },
+  {
+    id: 'guard.break-glass-roles',
+    reason: 'changes to a break-glass role\'s trust or permissions: whoever could make them could become break-glass',
+    actions: [
+      'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:UpdateAssumeRolePolicy',
+      'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary', 'iam:UpdateRole', 'iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole',
     ],
   },
   {

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { AgentAccess } from './agent-access';
 import { MAX_QUOTA, policySize, validateAgentRoleProps } from './private/build';
 import { CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS, guardStatements, selfProtectionStatements } from './private/statements';
+import { SourceIdentityPrincipal } from './private/trust';
 import { ActionCatalog } from '../catalog/action-catalog';
 import { ActionCategory } from '../catalog/action-category';
 import { EnforcementPoint } from '../catalog/catalog-rule';
@@ -147,6 +148,31 @@ export interface AgentRoleProps {
   readonly guardedBackupVaults?: backup.IBackupVault[];
 
   /**
+   * Prefix of the source identity the agent's sessions must carry (`sts:SourceIdentity`): the
+   * trust allows assuming the role only with a source identity that starts with it. AWS keeps it
+   * through role chaining and nobody can change it, so AgentScp, AgentRcp and the alarm still
+   * recognise a session that assumed another role.
+   *
+   * Start the agent with `aws sts assume-role --source-identity <prefix><name>`, an OIDC token
+   * carrying the `https://aws.amazon.com/source_identity` claim, or the SAML `SourceIdentity`
+   * attribute.
+   * @default AgentIdentity.SOURCE_IDENTITY_PREFIX
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+   */
+  readonly sourceIdentityPrefix?: string;
+
+  /**
+   * Whether the trust requires the source identity.
+   *
+   * Risk: without it, a session that chains into another role is no longer recognised as an agent
+   * by the organization policies and the alarm (a tag and a path do not survive role chaining).
+   * Turn it off only for a principal that cannot set one (e.g. a GitHub Actions OIDC token, which
+   * has no source identity claim: chain through a role that sets it instead).
+   * @default true
+   */
+  readonly requireSourceIdentity?: boolean;
+
+  /**
    * Extra tags on the role (principal tags of the agent's sessions). Keys starting with
    * `aws:` or `guardrails:` are reserved.
    * @default - only `guardrails:agent=true`
@@ -211,7 +237,10 @@ export class AgentRole extends Resource implements iam.IRole {
     const stack = Stack.of(this);
 
     const bound = access._bind(this);
-    const trust = new iam.SessionTagsPrincipal(props.assumedBy);
+    const requireSource = props.requireSourceIdentity ?? true;
+    const trust = requireSource
+      ? new SourceIdentityPrincipal(props.assumedBy, props.sourceIdentityPrefix ?? AgentIdentity.SOURCE_IDENTITY_PREFIX)
+      : new iam.SessionTagsPrincipal(props.assumedBy);
     this.role = new iam.Role(this, 'Resource', {
       assumedBy: trust,
       externalIds: props.externalIds,
@@ -317,6 +346,10 @@ export class AgentRole extends Resource implements iam.IRole {
       roles: [this.role],
     }));
 
+    if (!requireSource) {
+      Annotations.of(this).addWarningV2('cdk-agent-guardrails:agentRoleNoSourceIdentity',
+        'requireSourceIdentity is false: a session that assumes another role is no longer recognised as an agent by AgentScp, AgentRcp and the alarm. Chain the agent through a role that sets the source identity instead.');
+    }
     if (props.allowEphemeralDeletes) {
       Annotations.of(this).addWarningV2('cdk-agent-guardrails:agentRoleEphemeralDeletes',
         `allowEphemeralDeletes is on: the agent may delete any resource tagged ${AgentIdentity.EPHEMERAL_TAG_KEY}=${AgentIdentity.EPHEMERAL_TAG_VALUE} where the delete supports aws:ResourceTag. Never tag production resources with it.`);

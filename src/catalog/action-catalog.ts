@@ -101,7 +101,9 @@ interface RuleData {
   readonly at: string[];
   readonly conditions?: RuleCondition[];
   readonly resources?: string[];
+  readonly notResources?: string[];
   readonly eventDetail?: unknown;
+  readonly events?: string;
   readonly reason: string;
   readonly source?: string;
   readonly alternative?: string;
@@ -350,6 +352,8 @@ export class ActionCatalog {
           actions,
           conditions: (r.conditions ?? []).map(c => ({ operator: c.operator, key: c.key, values: [...c.values] })),
           resources: r.resources ? [...r.resources] : undefined,
+          notResources: r.notResources ? [...r.notResources] : undefined,
+          alarmOnlyWhenRefused: r.events === 'refused',
           eventDetailJson: r.eventDetail === undefined ? undefined : JSON.stringify(r.eventDetail),
           ephemeralExemptable: r.exemptable,
           guard: r.guard === true,
@@ -359,6 +363,11 @@ export class ActionCatalog {
           saferAlternative: r.alternative,
         };
       });
+      // Actions classified by a curated rule spec (an unconditional, unscoped rule with a source) take its reason too.
+      for (const r of rules) {
+        if (!r.source || r.guard || r.conditions.length || r.resources || r.notResources) continue;
+        for (const a of r.actions) if (!curated.has(a)) curated.set(a, { reason: r.reason, source: r.source });
+      }
       ActionCatalog.cache = { data, index, curated, rules, rulesByAction };
     }
     return ActionCatalog.cache;

@@ -53,12 +53,22 @@ export interface CatalogRule {
    */
   readonly resources?: string[];
   /**
+   * Resource ARN patterns the deny spares (`NotResource`): it applies to every other resource.
+   * @default - undefined: none
+   */
+  readonly notResources?: string[];
+  /**
    * Extra `detail` fields (a JSON object string) an EventBridge pattern needs to match only
    * the calls the conditions describe.
    * @default - undefined: the rule is unconditional, or (when it has conditions) CloudTrail
    * cannot show them and `enforceableAt` leaves out EVENTS
    */
   readonly eventDetailJson?: string;
+  /**
+   * The alarm raises only the refused (DENIED) alert for this rule: CloudTrail cannot show its
+   * condition (a resource tag, say), and a call that succeeded met it.
+   */
+  readonly alarmOnlyWhenRefused: boolean;
   /**
    * Whether a deny may spare resources tagged `guardrails:ephemeral=true` (when the user allows
    * ephemeral deletes and the action supports `aws:ResourceTag`). Decided here, once.

@@ -46,6 +46,13 @@ export interface DenyGroup {
   readonly conditions: RuleCondition[];
   /** Resource ARN patterns of the deny (`*` for every resource). */
   readonly resources: string[];
+  /**
+   * Resource ARN patterns the deny spares (rendered as `NotResource`, and `resources` is then ignored).
+   * @default - none
+   */
+  readonly notResources?: string[];
+  /** The alarm raises only the refused alert for this group (see `CatalogRule.alarmOnlyWhenRefused`). */
+  readonly alarmOnlyWhenRefused: boolean;
   /** Ids of the rules the group renders. */
   readonly ruleIds: string[];
   /** Whether the group's deny spares resources tagged ephemeral. */
@@ -122,7 +129,7 @@ export class DenyPlan {
     // Unconditional rules: an action is exempt only when every rule naming it is exemptable.
     const hard = new Map<string, string[]>();
     const soft = new Map<string, string[]>();
-    const scoped = (x: CatalogRule) => x.conditions.length > 0 || x.resources !== undefined;
+    const scoped = (x: CatalogRule) => x.conditions.length > 0 || x.resources !== undefined || x.notResources !== undefined;
     for (const r of rules.filter(x => !scoped(x))) {
       const exempt = ephemeral && r.ephemeralExemptable;
       for (const a of r.actions) {
@@ -140,27 +147,42 @@ export class DenyPlan {
     }
     const groups: DenyGroup[] = [];
     const ids = (m: Map<string, string[]>) => [...new Set([...m.values()].flat())].sort();
-    if (hard.size) groups.push({ name: 'Deny', actions: [...hard.keys()].sort(), conditions: [], resources: ['*'], ruleIds: ids(hard), ephemeralExempt: false });
+    if (hard.size) {
+      groups.push({ name: 'Deny', actions: [...hard.keys()].sort(), conditions: [], resources: ['*'], ruleIds: ids(hard), ephemeralExempt: false, alarmOnlyWhenRefused: false });
+    }
     if (soft.size) {
       groups.push({
-        name: 'Destroy', actions: [...soft.keys()].sort(), conditions: [NOT_EPHEMERAL_CONDITION], resources: ['*'], ruleIds: ids(soft), ephemeralExempt: true,
+        name: 'Destroy', actions: [...soft.keys()].sort(), conditions: [NOT_EPHEMERAL_CONDITION], resources: ['*'], ruleIds: ids(soft), ephemeralExempt: true, alarmOnlyWhenRefused: false,
       });
     }
-    // Conditional and resource-scoped rules: a group each.
+    // Conditional and resource-scoped rules: rules with the same scope share a group.
+    const byScope = new Map<string, DenyGroup & { actions: string[]; ruleIds: string[] }>();
     for (const r of rules.filter(scoped)) {
-      const actions = r.actions.filter(a => keep(a) && !hard.has(a)).sort();
+      const actions = r.actions.filter(a => keep(a) && !hard.has(a));
       if (actions.length === 0) continue;
       const exempt = ephemeral && r.ephemeralExemptable;
-      groups.push({
+      const conditions = mergeConditionLists(`rule ${r.id}`, r.conditions, exempt ? [NOT_EPHEMERAL_CONDITION] : []);
+      const scope = JSON.stringify([conditions.map(c => [c.operator, c.key.toLowerCase(), [...c.values].sort()]).sort(), r.resources ?? ['*'],
+        r.notResources ?? null, r.eventDetailJson ?? null, r.alarmOnlyWhenRefused, exempt]);
+      const had = byScope.get(scope);
+      if (had) {
+        had.actions.push(...actions);
+        had.ruleIds.push(r.id);
+        continue;
+      }
+      byScope.set(scope, {
         name: groupName(r),
-        actions,
-        conditions: mergeConditionLists(`rule ${r.id}`, r.conditions, exempt ? [NOT_EPHEMERAL_CONDITION] : []),
+        actions: [...actions],
+        conditions,
         resources: r.resources ? [...r.resources] : ['*'],
+        notResources: r.notResources ? [...r.notResources] : undefined,
         ruleIds: [r.id],
         ephemeralExempt: exempt,
+        alarmOnlyWhenRefused: r.alarmOnlyWhenRefused,
         eventDetailJson: r.eventDetailJson,
       });
     }
+    for (const g of byScope.values()) groups.push({ ...g, actions: [...new Set(g.actions)].sort(), ruleIds: g.ruleIds.sort() });
     this.groups = groups;
   }
 
