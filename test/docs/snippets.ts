@@ -224,7 +224,8 @@ function checkCodeProps(root: string, s: Snippet, sf: ts.SourceFile, checker: ts
           if (!(ts.isPropertyAssignment(prop) || ts.isShorthandPropertyAssignment(prop)) || !ts.isIdentifier(prop.name)) continue;
           const name = prop.name.text;
           checked++;
-          if (!types.some(t => checker.getPropertyOfType(t, name))) {
+          // A type with a string index signature (iam.Conditions) takes any key.
+          if (!types.some(t => checker.getPropertyOfType(t, name) || t.getStringIndexType())) {
             const vline = sf.getLineAndCharacterOfPosition(prop.getStart(sf)).line;
             unknown.push({ file: s.file, line: s.lineMap[vline] || s.block.line, message: `\`${name}\` is not a property of ${types.map(t => checker.typeToString(t)).join(' | ')}` });
           }
