@@ -19,12 +19,13 @@
  *    aws-cdk-lib types).
  *
  * 2. Props named in prose exist (test/docs/props.ts has the full rule):
- *    - a candidate is an inline code span `name` or `name: value` (lower-camel identifier; a space
- *      after the colon) in a table row, list item or paragraph; in RULES.md's rule texts (plain
- *      text from src/checks/rules/**) also a bare camelCase word with an inner capital. Spans
- *      starting upper-case (`DeletionPolicy`, `DeleteBucket`, classes, enum members), with `.`
- *      or `(` (`ActionCategory.DISRUPT`, `Protection.of(scope).apply()`), IAM actions and
- *      condition keys (`ec2:TerminateInstances`, `aws:TagKeys`), tags and paths are never props;
+ *    - a candidate is an inline code span `name`, `name: value` (lower-camel identifier; a space
+ *      after the colon) or `prop.nested` in a table row, list item or paragraph; in RULES.md's
+ *      rule texts (plain text from src/checks/rules/**) also a bare camelCase word with an inner
+ *      capital. Spans starting upper-case (`DeletionPolicy`, `DeleteBucket`, classes, enum
+ *      members), with `(` or a capitalized segment (`ActionCategory.DISRUPT`,
+ *      `Protection.of(scope).apply()`), IAM actions and condition keys (`ec2:TerminateInstances`,
+ *      `aws:TagKeys`), tags and paths are never props;
  *    - it is checked against the props, read from `.jsii`, of the types named in the same row or
  *      unit, the paragraph introducing the table (for a row) and the nearest heading above that
  *      names one (the section's subject): library classes and structs, `Protected*`, aws-cdk-lib
@@ -32,7 +33,9 @@
  *    - it fails if it is a prop some library class takes but none of those types (wrong or no
  *      construct named), or if the text uses it as a prop (`name: value`, "set `name`",
  *      "`name` (default ...)", a "how to change"/"prop"/"option"/"setting" column) and it is a
- *      prop of none of those types. Anything else is not a prop use (JSON fields, services...).
+ *      prop of none of those types (and at least one type is named). A dotted span counts only
+ *      when it starts with a prop of those types, and then the whole path must exist. Anything
+ *      else is not a prop use (JSON fields, services, members, ...).
  *
  * 3. A synthetic doc with a wrong prop and a snippet that does not compile must fail both checks.
  */
@@ -97,6 +100,7 @@ const SYNTHETIC = parseMarkdown('synthetic.md', [
   '// fragment: inside a Construct', // line 31: unknown marker
   '```',
   '',
+  'A `DestructiveCallAlarm` counts `killSwitch.deniedAttempts`, not `killSwitch.deniedAttempt`.', // line 34
 ].join('\n'));
 const syntheticSnippets = typescriptBlocks(SYNTHETIC.blocks).map((b, i) => toSnippet(ROOT, SYNTHETIC.file, b, i));
 
@@ -180,15 +184,16 @@ describe('self-check: a wrong doc fails', () => {
     expect(errorsAt(31).join('\n')).toMatch(/unknown fragment marker '\/\/ fragment: inside a Construct'/);
   });
 
-  test('props: a prop of the wrong construct, a typo and a wrong plain-text fix fail; the rest passes', () => {
+  test('props: a prop of the wrong construct, typos (bare, assigned, dotted) and a wrong plain-text fix fail; the rest passes', () => {
     const result = prose.get(SYNTHETIC.file)!;
     const failures = result.uses.filter(u => !u.ok).map(u => `${u.line}: ${u.message}`);
     expect(failures).toEqual([
       expect.stringMatching(/^5: `maxDocuments` is not a prop of AgentScp .*; it is a prop of PolicyPacker$/),
       expect.stringMatching(/^8: `maxSesionDuration: Duration.hours\(2\)` is used as a prop but is not a prop of AgentRole/),
       expect.stringMatching(/^12: `maxRulesPerBus` is used as a prop but is not a prop of AgentScp/),
+      expect.stringMatching(/^34: `killSwitch.deniedAttempt` is not a prop path of DestructiveCallAlarm/),
     ]);
-    expect(result.uses.filter(u => u.ok).map(u => `${u.line}: ${u.name}`)).toEqual(['6: maxSessionDuration']);
+    expect(result.uses.filter(u => u.ok).map(u => `${u.line}: ${u.name}`)).toEqual(['6: maxSessionDuration', '34: killSwitch.deniedAttempts']);
     expect(result.ignored).toBe(1); // `errorCode`
   });
 });

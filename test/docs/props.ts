@@ -1,41 +1,44 @@
 /**
- * Checks the props the docs' prose names against the jsii type model. The rule (also at the top
- * of test/docs.test.ts):
+ * Checks the props the docs' prose names against the jsii type model. The rule (summarized at
+ * the top of test/docs.test.ts):
  *
- * 1. Where: every table row, list item and paragraph outside code blocks (a "unit"). In RULES.md,
+ * 1. Where: every table row, list item and paragraph outside code blocks (a "unit"). In RULES.md
  *    the rule texts (`- **Checks:**`, `- **Why:**`, `- **Fix:**` lines, generated from
  *    src/checks/rules/**) are plain text, so there bare camelCase words with an inner capital
- *    (`maxPoliciesPerTarget`) are read as well, unless preceded by `.`, `:` or `/` or followed by
- *    `(` or `.` (methods, members, IAM keys).
- * 2. What may be a prop: an inline code span that is a bare identifier `^[a-z][A-Za-z0-9]*$`
- *    (`categories`) or `name: value` with a space after the colon (`allowUnprotected: true`).
- *    Never a prop: spans starting with an upper-case letter (CloudFormation properties such as
- *    `DeletionPolicy`, API names, classes, enum members), spans with `.` or `(` before any colon
- *    (`ActionCategory.DISRUPT`, `Protection.of(scope).apply()`), IAM actions and condition keys
- *    (`ec2:TerminateInstances`, `aws:TagKeys`: no space after the colon), tags
+ *    (`maxPoliciesPerTarget`) are read as well, unless preceded by `.`, `:`, `/` or `-`, or
+ *    followed by `(` or `.` (methods, members, IAM keys). Headings and code blocks are not units.
+ * 2. What may be a prop (a candidate): an inline code span that is
+ *    - a bare identifier `^[a-z][A-Za-z0-9]*$` (`categories`),
+ *    - `name: value` with a space after the colon (`allowUnprotected: true`), or
+ *    - a dotted path of such identifiers (`backup.retention`), only when its first segment is a
+ *      prop of the types in context (so `alarm.rules`, `events.amazonaws.com` are not).
+ *    Never a candidate: spans starting with an upper-case letter (CloudFormation properties
+ *    such as `DeletionPolicy`, API names, classes, enum members), spans with `(`, a capitalized
+ *    segment or `-` (`ActionCategory.DISRUPT`, `Protection.of(scope).apply()`), IAM actions and
+ *    condition keys (`ec2:TerminateInstances`, `aws:TagKeys`: no space after the colon), tags
  *    (`guardrails:agent=true`), paths, object literals (`{ ... }`).
- * 3. Against what: the constructs (and other library classes and structs) named in the unit:
- *    `AgentScp`, `KillSwitchOptions`, `Protected*` (every Protected construct), aws-cdk-lib
- *    classes written with their module alias (`cloudtrail.Trail`, `backup.BackupVault`) and
- *    `Stack`/`App`/`Stage`. A table row that names none takes those of the paragraph that
- *    introduces the table; a unit that still has none takes those of the nearest heading above
- *    it that names one. A class's props are its initializer's props struct (with the interfaces
- *    it extends, aws-cdk-lib's included), the structs nested in it (`killSwitch.deniedAttempts`),
- *    the options of the factories of an enum-like class it takes (`vaultLock.minRetention`) and,
- *    for library classes, the structs its methods take or return
- *    (`Protection.of(s).apply({ overwrite })`, `ActionCatalog.rules()` fields).
- * 4. Verdict for a candidate word:
- *    - a prop of one of those types: passes;
- *    - otherwise, a prop that some library class takes (read from `.jsii`): fails, naming the
- *      classes that do take it (a prop written on the wrong construct, or in a row or sentence
- *      that names no construct);
- *    - otherwise, if the text uses it as a prop: fails. "Uses it as a prop" means the
- *      `name: value` form, a span right after "set", "sets", "setting", "unset", "pass",
- *      "passing", "prop", "option", "override with", a span followed by "(default ...)", "(up to",
- *      "(at most" or " prop"/" option", or a span in a table column whose header says "how to
- *      change", "prop", "option", "setting" or "default";
- *    - otherwise it is not a prop use (a JSON field, a service prefix, a tag value, ...):
- *      counted as ignored.
+ * 3. Against what (the context): the types named in the unit — library classes and structs
+ *    (`AgentScp`, `KillSwitchOptions`), `Protected*` (every Protected construct), aws-cdk-lib
+ *    classes with their module alias (`cloudtrail.Trail`, `backup.BackupVault`), `Stack`, `App`,
+ *    `Stage` — plus, for a table row, those of the paragraph that introduces the table, plus
+ *    those of the nearest heading above that names any (the section's subject). A type's props:
+ *    its initializer's props struct with the interfaces it extends (aws-cdk-lib's included, from
+ *    aws-cdk-lib's .jsii), the structs nested in it (`killSwitch.deniedAttempts`), the options of
+ *    the static factories of a class-typed prop (`vaultLock` → `VaultLock.compliance({
+ *    minRetention })`) and, for library classes, the structs their methods take or return
+ *    (`Protection.of(s).apply({ overwrite })`, the `CatalogRule` fields of `ActionCatalog.rules()`).
+ * 4. Verdict:
+ *    - a prop of a type in context: passes;
+ *    - otherwise, a prop that some library class takes (initializer or method parameters, read
+ *      from `.jsii`): fails, naming the classes that take it — a prop written on the wrong
+ *      construct, or with no construct named in the unit or section;
+ *    - otherwise, if the text uses it as a prop and at least one type is in context: fails.
+ *      "Uses it as a prop": the `name: value` form; right after "set", "sets", "setting",
+ *      "unset", "pass", "passes", "passing", "prop(s)", "option(s)", "override with"; followed by
+ *      "(default", "(up to", "(at most" or by " prop", " option", " setting"; or in a table
+ *      column whose header says "how to change", "prop", "option" or "setting";
+ *    - otherwise it is not a prop use (a JSON field, a service prefix, a tag value, ...): counted
+ *      as ignored (`DOCS_TEST_VERBOSE=1` lists them).
  */
 import { JsiiModel } from './jsii-model';
 import { MarkdownDoc, Span, Unit } from './markdown';
@@ -62,6 +65,7 @@ export interface PropCheckResult {
 }
 
 const BARE = /^[a-z][A-Za-z0-9]*$/;
+const DOTTED = /^[a-z][A-Za-z0-9]*(?:\.[a-z][A-Za-z0-9]*)+$/;
 const ASSIGNED = /^([a-z][A-Za-z0-9]*)\??:\s+\S/;
 const SET_BEFORE = /\b(?:set|sets|setting|unset|pass|passes|passing|prop|props|option|options|override with)\s+(?:the\s+)?(?:prop\s+)?$/i;
 const AFTER = /^\s*(?:\((?:default|defaults|up to|at most)\b|(?:prop|option|setting)s?\b)/i;
@@ -71,12 +75,17 @@ const PLAIN_WORD = /(?<![A-Za-z0-9_.:/`-])[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*(?![A-Z
 
 interface Candidate {
   readonly name: string;
+  /** For a dotted span (`backup.retention`): the whole path. */
+  readonly path?: string;
   readonly written: string;
   readonly line: number;
   readonly signal: boolean;
 }
 
 function spanCandidate(unit: Unit, span: Span): Candidate | undefined {
+  if (DOTTED.test(span.text)) {
+    return { name: span.text.split('.')[0], path: span.text, written: span.text, line: span.line, signal: false };
+  }
   const assigned = ASSIGNED.exec(span.text);
   const name = assigned ? assigned[1] : BARE.test(span.text) ? span.text : undefined;
   if (!name) return undefined;
@@ -149,13 +158,25 @@ export function checkProse(doc: MarkdownDoc, model: JsiiModel, options: ProseChe
     ];
     if (candidates.length === 0) continue;
     const ctx = contextOf(unit);
-    const vocab = new Set(ctx.names.flatMap(n => [...model.propsOf(model.resolve(n)!).keys()]));
+    const entries = ctx.names.flatMap(n => [...model.propsOf(model.resolve(n)!).values()].flat());
+    const vocab = new Set(entries.map(e => e.path.split('.').pop()!));
+    const paths = new Set(entries.map(e => e.path));
     const origin = options.origin?.(unit);
     for (const c of candidates) {
       const base = { file: doc.file, line: c.line, name: c.name, written: c.written, considered: ctx.names, contextFrom: ctx.from };
       const where = ctx.names.length ? `of ${ctx.names.join(', ')} (named in ${ctx.from})` : `of any construct named here (${ctx.from})`;
       const suffix = origin ? ` [${origin}]` : '';
-      if (vocab.has(c.name)) {
+      if (c.path) {
+        // A dotted span is a prop path only when it starts with a prop (`backup.retention`),
+        // not a member (`alarm.rules`), a service principal or a file name.
+        if (!paths.has(c.name)) {
+          ignored++;
+        } else if (paths.has(c.path)) {
+          uses.push({ ...base, name: c.path, ok: true });
+        } else {
+          uses.push({ ...base, name: c.path, ok: false, message: `\`${c.path}\` is not a prop path ${where}${suffix}` });
+        }
+      } else if (vocab.has(c.name)) {
         uses.push({ ...base, ok: true });
       } else if (libraryProps.has(c.name)) {
         uses.push({ ...base, ok: false, message: `\`${c.name}\` is not a prop ${where}; it is a prop of ${libraryProps.get(c.name)!.join(', ')}${suffix}` });
