@@ -5,7 +5,7 @@
  * The principle: an agent may drive only what runs with no more power than itself — compute of
  * the stacks it deployed through the guarded execution role (CloudFormation tags every resource
  * of a stack with `aws:cloudformation:stack-name`, a tag nobody can add or remove; agent stacks
- * are named `guardrails-agent-*`), roles under the agent path that carry the agent guardrails,
+ * are named `agent-*`, and only the guarded deploy role deploys them), roles under the agent path that carry the agent guardrails,
  * and roles a human delegated (`passableRoles`). Everything else stays readable, not drivable.
  *
  * Drive actions whose resource has no `aws:ResourceTag` cannot be owned: the negated condition is
@@ -69,6 +69,17 @@ export const BORROWED_POWER: RuleSpec[] = [
     alarmOnlyWhenRefused: true,
     reason: 'ExecuteChangeSet has no cloudformation:RoleArn key: executing a change set a human or a pipeline left pending runs it with their role; only the agent\'s own stacks',
     source: CFN_EXEC,
+  },
+  {
+    id: 'escalate.cloudformation.resource-import',
+    categories: ['ESCALATE'],
+    actions: ['cloudformation:CreateChangeSet'],
+    // The key is present only in a change set of type IMPORT.
+    conditions: [{ operator: 'Null', key: 'cloudformation:ImportResourceTypes', values: ['false'] }],
+    eventDetail: { requestParameters: { changeSetType: ['IMPORT'] } },
+    reason: 'a change set of type IMPORT adopts an existing resource into a stack: a production resource would become one of the agent\'s own, which its execution role may then configure and drive',
+    source: CFN_ROLE,
+    saferAlternative: 'ask a human to import the resource into a stack the agent does not own',
   },
   {
     id: 'escalate.cloudformation.stack-instances',

@@ -173,6 +173,12 @@ export interface AgentRoleProps {
   readonly requireSourceIdentity?: boolean;
 
   /**
+   * The role is the CloudFormation execution role of a guarded bootstrap (set by `GuardedBootstrap`).
+   * @internal
+   */
+  readonly _execution?: ExecutionRoleMode;
+
+  /**
    * Extra tags on the role (principal tags of the agent's sessions). Keys starting with
    * `aws:` or `guardrails:` are reserved.
    * @default - only `guardrails:agent=true`
@@ -180,6 +186,15 @@ export interface AgentRoleProps {
   readonly tags?: { [key: string]: string };
 }
 
+
+/**
+ * How `GuardedBootstrap` builds its CloudFormation execution role from AgentRole.
+ * @internal
+ */
+export interface ExecutionRoleMode {
+  /** Whether templates may create workload roles (under the workload path, with the agent boundary). */
+  readonly workloadRoles: boolean;
+}
 
 /**
  * The IAM role an AI coding agent assumes: it can read and build, but not destroy,
@@ -237,7 +252,9 @@ export class AgentRole extends Resource implements iam.IRole {
     const stack = Stack.of(this);
 
     const bound = access._bind(this);
-    const requireSource = props.requireSourceIdentity ?? true;
+    const execution = props._execution;
+    // CloudFormation assumes an execution role as a service: it sets no source identity.
+    const requireSource = execution ? false : props.requireSourceIdentity ?? true;
     const trust = requireSource
       ? new SourceIdentityPrincipal(props.assumedBy, props.sourceIdentityPrefix ?? AgentIdentity.SOURCE_IDENTITY_PREFIX)
       : new iam.SessionTagsPrincipal(props.assumedBy);
@@ -269,7 +286,11 @@ export class AgentRole extends Resource implements iam.IRole {
     this.principalAccount = this.role.principalAccount;
 
     // --- the statements ------------------------------------------------------------
-    const passable = (props.passableRoles ?? []).map(r => r.roleArn);
+    // An execution role passes the workload roles its templates create to their services.
+    const passable = [
+      ...(props.passableRoles ?? []).map(r => r.roleArn),
+      ...(execution?.workloadRoles ? [AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN] : []),
+    ];
     const protectedRoles = [...CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS, ...(props.protectedRoleArns ?? [])];
     const self = selfProtectionStatements({ passableRoleArns: passable, protectedRoleArns: protectedRoles });
 
@@ -279,7 +300,9 @@ export class AgentRole extends Resource implements iam.IRole {
     // iam:PassRole is an ESCALATE action; with passable roles it is denied on every other role instead.
     const exceptActions = passable.length ? setActions('agent.pass') : [];
     const allowEphemeralDeletes = props.allowEphemeralDeletes === true;
-    const plan = DenyPlan.of({ point: EnforcementPoint.IDENTITY, categories, allowEphemeralDeletes, exceptActions });
+    const plan = DenyPlan.of({
+      point: EnforcementPoint.IDENTITY, categories, allowEphemeralDeletes, exceptActions, deployer: execution !== undefined,
+    });
     const boundaryPlan = DenyPlan.of({ point: EnforcementPoint.BOUNDARY, categories, exceptActions });
     this.deniedActionCount = plan.unconditionalActions().length + (plan.groups.find(g => g.name === 'Destroy')?.actions.length ?? 0);
     this.denyPlan = plan;
@@ -316,7 +339,9 @@ export class AgentRole extends Resource implements iam.IRole {
       [new iam.PolicyStatement({
         sid: 'DenyCreatePrincipals',
         effect: iam.Effect.DENY,
-        actions: setActions('agent.create-principals'),
+        // An execution role with workload roles may create roles: the catalog's rules keep them
+        // under the workload path and carrying the agent boundary.
+        actions: execution?.workloadRoles ? setActions('agent.create-principals').filter(a => !setActions('deploy.create-workload-role').includes(a)) : setActions('agent.create-principals'),
         resources: ['*'],
       }).toStatementJson()],
       guardStatements({
@@ -346,7 +371,7 @@ export class AgentRole extends Resource implements iam.IRole {
       roles: [this.role],
     }));
 
-    if (!requireSource) {
+    if (!requireSource && !execution) {
       Annotations.of(this).addWarningV2('cdk-agent-guardrails:agentRoleNoSourceIdentity',
         'requireSourceIdentity is false: a session that assumes another role is no longer recognised as an agent by AgentScp, AgentRcp and the alarm. Chain the agent through a role that sets the source identity instead.');
     }

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ActionCategory } from './action-category';
-import { ActionSet, CatalogRule, EnforcementPoint, RuleCondition } from './catalog-rule';
+import { ActionSet, CatalogRule, DeployException, DeployOwnershipMark, EnforcementPoint, RuleCondition } from './catalog-rule';
 
 /** Filter for `ActionCatalog.actions()`. */
 export interface ActionQuery {
@@ -118,6 +118,7 @@ interface CatalogData {
   readonly administrationServices: string[];
   readonly curated: Record<string, Array<{ action: string; reason: string; source?: string }>>;
   readonly sets: Record<string, { reason: string; actions: string[] }>;
+  readonly deployExceptions: Array<{ id: string; actions: string[]; mark: string; owned?: string[]; reason: string; source: string }>;
   readonly rules: RuleData[];
   readonly services: Record<string, ServiceData>;
 }
@@ -248,6 +249,21 @@ export class ActionCatalog {
     const set = ActionCatalog.load().data.sets[id];
     if (!set) throw new Error(`actionSet: '${id}' is not an action set of the catalog. Use an id listed in CATALOG.md "Action sets", e.g. 'kill-switch.revoke'.`);
     return { id, reason: set.reason, actions: [...set.actions] };
+  }
+
+  /**
+   * What a guarded CloudFormation execution role may do on resources of the agent's own stacks
+   * that other agents may not (create-time configuration), and how ownership is told.
+   */
+  public static deployExceptions(): DeployException[] {
+    return ActionCatalog.load().data.deployExceptions.map(e => ({
+      id: e.id,
+      actions: [...e.actions],
+      mark: e.mark as DeployOwnershipMark,
+      owned: e.owned ? [...e.owned] : undefined,
+      reason: e.reason,
+      source: e.source,
+    }));
   }
 
   /** Ids of every action set, sorted. */

@@ -101,3 +101,34 @@ export interface ActionSet {
   /** Actions and `service:Prefix*` patterns, as listed. */
   readonly actions: string[];
 }
+
+/** How a guarded execution role tells a resource of the agent's own stacks. */
+export enum DeployOwnershipMark {
+  /** `aws:cloudformation:stack-name` (resource or request tag) starts with the agent stack prefix. */
+  TAG = 'tag',
+  /** The resource ARN (e.g. an S3 bucket CDK names after the agent's stack). */
+  NAME = 'name',
+  /** A role under the workload path. */
+  WORKLOAD_ROLE = 'workload-role',
+  /** A KMS grant AWS creates for a service (`kms:GrantIsForAWSResource`). */
+  AWS_RESOURCE = 'aws-resource',
+}
+
+/** Create-time configuration a guarded CloudFormation execution role may make on what the agent owns. */
+export interface DeployException {
+  /** Identifier, e.g. `deploy.s3.bucket-configuration`. */
+  readonly id: string;
+  /** Actions the exception covers. */
+  readonly actions: string[];
+  /** How ownership is told. */
+  readonly mark: DeployOwnershipMark;
+  /**
+   * ARN patterns of owned resources (for NAME and WORKLOAD_ROLE).
+   * @default - none
+   */
+  readonly owned?: string[];
+  /** Why CloudFormation needs it. */
+  readonly reason: string;
+  /** The resource type documentation. */
+  readonly source: string;
+}
