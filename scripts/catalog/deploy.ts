@@ -46,16 +46,16 @@ export const DEPLOY_EXCEPTIONS: DeployException[] = [
   },
   {
     id: 'deploy.logs.log-group-configuration',
-    actions: ['logs:PutRetentionPolicy', 'logs:DisassociateKmsKey'],
+    actions: ['logs:PutRetentionPolicy'],
     mark: 'tag',
     reason: 'AWS::Logs::LogGroup sets retention after creating the (tagged) group',
     source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html',
   },
   {
     id: 'deploy.kms.key-configuration',
-    actions: ['kms:PutKeyPolicy', 'kms:DisableKeyRotation'],
+    actions: ['kms:PutKeyPolicy'],
     mark: 'tag',
-    reason: 'AWS::KMS::Key updates the policy and rotation of a (tagged) key',
+    reason: 'AWS::KMS::Key sets the key policy of a (tagged) key',
     source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html',
   },
   {
@@ -82,8 +82,7 @@ export const DEPLOY_EXCEPTIONS: DeployException[] = [
   {
     id: 'deploy.iam.workload-roles',
     actions: [
-      'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:UpdateAssumeRolePolicy',
-      'iam:PutRolePermissionsBoundary', 'iam:PassRole',
+      'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole',
     ],
     mark: 'workload-role',
     owned: [AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN],

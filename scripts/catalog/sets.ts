@@ -58,6 +58,14 @@ export const ACTION_SETS: ActionSetEntry[] = [
     actions: ['iam:CreateRole'],
   },
   {
+    id: 'deploy.workload-role-admin',
+    reason: 'what a guarded execution role with workload roles may do to roles under the workload path (create them, give them inline and managed policies, update their trust); never change their boundary',
+    actions: [
+      'iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:TagRole', 'iam:UntagRole',
+      'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy',
+    ],
+  },
+  {
     id: 'agent.session-tags',
     reason: 'session tags: the trust policy refuses guardrail tag keys so a session cannot change how it is recognised',
     actions: ['sts:TagSession'],

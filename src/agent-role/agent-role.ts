@@ -303,20 +303,27 @@ export class AgentRole extends Resource implements iam.IRole {
     const plan = DenyPlan.of({
       point: EnforcementPoint.IDENTITY, categories, allowEphemeralDeletes, exceptActions, deployer: execution !== undefined,
     });
-    const boundaryPlan = DenyPlan.of({ point: EnforcementPoint.BOUNDARY, categories, exceptActions });
+    const boundaryPlan = DenyPlan.of({ point: EnforcementPoint.BOUNDARY, categories, exceptActions, deployer: execution !== undefined });
     this.deniedActionCount = plan.unconditionalActions().length + (plan.groups.find(g => g.name === 'Destroy')?.actions.length ?? 0);
     this.denyPlan = plan;
 
     const allowPassRole = passable.length
       ? [new iam.PolicyStatement({ sid: 'AllowPassWorkloadRoles', effect: iam.Effect.ALLOW, actions: setActions('agent.pass'), resources: passable })]
       : [];
+    // An execution role with workload roles administers roles under the workload path (the catalog's
+    // rules require the agent boundary when it creates one).
+    if (execution?.workloadRoles) {
+      allowPassRole.push(new iam.PolicyStatement({
+        sid: 'AllowWorkloadRoles', effect: iam.Effect.ALLOW, actions: setActions('deploy.workload-role-admin'), resources: [AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN],
+      }));
+    }
 
     // Boundary: the most the role can ever do, plus the denies that fit in one policy.
     const boundaryDenies = boundaryPlan.groups.map(g => new iam.PolicyStatement({
       sid: g.name === 'Deny' ? 'DenyWeakenExposeEscalate' : `Boundary${g.name}`,
       effect: iam.Effect.DENY,
       actions: PolicyPacker.compress(g.actions),
-      resources: ['*'],
+      ...(g.notResources?.length ? { notResources: g.notResources } : { resources: g.resources.length ? g.resources : ['*'] }),
       conditions: conditionBlock(g.conditions),
     }));
     const boundaryDoc = new iam.PolicyDocument({
