@@ -144,7 +144,7 @@ export class GuardedBootstrap extends Construct {
     const stack = Stack.of(this);
     const names = template ? GuardedBootstrapNames._unchecked(qualifier) : GuardedBootstrapNames.of(qualifier);
     this.names = names;
-    const concrete = (s: string) => Fn.sub(s);
+    const concrete = (s: string) => (s.includes('${') ? Fn.sub(s) : s);
     const workloadRoles = (props.workloadRoles ?? WorkloadRoles.OFF) !== WorkloadRoles.OFF;
 
     // ---- the staging bucket and image repository: only the publishing roles write
@@ -292,9 +292,6 @@ export class GuardedBootstrap extends Construct {
       Annotations.of(this).addWarningV2('cdk-agent-guardrails:bootstrap-workload-roles',
         'workloadRoles is WITHOUT_AGENT_SCP: the agent\'s templates may create roles under /guardrails-agent-workload/ with the workload boundary. The boundary caps them at developer level; only AgentScp (which recognises that path by default) denies them the catalog. Without AgentScp, a workload role may delete what the boundary allows.');
     }
-    if (props.allowEphemeralDeletes) {
-      Annotations.of(this).addWarningV2('cdk-agent-guardrails:bootstrap-ephemeral-deletes',
-        `allowEphemeralDeletes is on: the agent's deploys may delete any resource tagged ${AgentIdentity.EPHEMERAL_TAG_KEY}=${AgentIdentity.EPHEMERAL_TAG_VALUE}.`);
-    }
+    // allowEphemeralDeletes: the execution role (an AgentRole) warns.
   }
 }
