@@ -22,6 +22,7 @@ import {
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ROLE_NAME, STACK_NAME } from './apps/agent-role-app';
 import { MOTO_DEFAULT_ACCOUNT, REGION, clientConfig, emulator, resetEmulator } from './emulator';
+import { AgentIdentity } from '../../src/identity/agent-identity';
 
 const ROOT = path.join(__dirname, '..', '..');
 const APP = `npx ts-node --transpile-only --project tsconfig.dev.json ${path.join('test', 'integration', 'apps', 'agent-role-app.ts')}`;
@@ -117,10 +118,22 @@ describe('cdk bootstrap + cdk deploy against moto', () => {
     expect(Role!.PermissionsBoundary?.PermissionsBoundaryArn).toBe(physicalId(boundaryId));
     expect(Role!.PermissionsBoundary?.PermissionsBoundaryArn).toMatch(/^arn:aws:iam::\d{12}:policy\/guardrails-agent\//);
     const trust = decode(Role!.AssumeRolePolicyDocument);
-    expect(trust.Statement).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { AWS: `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:root` } }),
-      expect.objectContaining({ Sid: 'DenyGuardrailSessionTags', Effect: 'Deny', Action: 'sts:TagSession' }),
-    ]));
+    // Sessions must set an agent source identity (which survives role chaining); guardrail session tags are refused.
+    const account = { AWS: `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:root` };
+    expect(trust.Statement).toEqual([
+      {
+        Sid: 'AssumeWithAgentSourceIdentity',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+        Principal: account,
+        Condition: { StringLike: { 'sts:SourceIdentity': `${AgentIdentity.SOURCE_IDENTITY_PREFIX}*` } },
+      },
+      { Sid: 'TagAgentSessions', Effect: 'Allow', Action: 'sts:TagSession', Principal: account },
+      expect.objectContaining({ Sid: 'DenyGuardrailSessionTags', Effect: 'Deny', Action: 'sts:TagSession', Principal: { AWS: '*' } }),
+    ]);
+    const guardrailTagKeys = [AgentIdentity.AGENT_TAG_KEY, AgentIdentity.EPHEMERAL_TAG_KEY, AgentIdentity.BACKUP_TAG_KEY,
+      AgentIdentity.GUARD_TAG_KEY];
+    expect(trust.Statement[2].Condition).toEqual({ 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': expect.arrayContaining(guardrailTagKeys) } });
   });
 
   test('every managed policy of the template is attached (the boundary is not) and holds the template\'s statements', async () => {

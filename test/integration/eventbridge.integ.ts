@@ -69,7 +69,7 @@ function referenceRules(): RuleUnderTest[] {
 /** The same alarm watching every principal (humans and pipelines too). */
 function everyoneRules(): RuleUnderTest[] {
   const stack = new Stack(new App(), 'EveryoneAlarm', { env: { region: REGION } });
-  new DestructiveCallAlarm(stack, 'Alarm', { principalScope: PrincipalScope.EVERYONE, namePrefix: 'everyone' });
+  new DestructiveCallAlarm(stack, 'Alarm', { principalScope: PrincipalScope.EVERYONE, namePrefix: 'guardrails-everyone' });
   return rulesOf(Template.fromStack(stack).toJSON());
 }
 
