@@ -76,7 +76,9 @@ export const BORROWED_POWER: RuleSpec[] = [
     actions: ['cloudformation:CreateChangeSet'],
     // The key is present only in a change set of type IMPORT.
     conditions: [{ operator: 'Null', key: 'cloudformation:ImportResourceTypes', values: ['false'] }],
-    eventDetail: { requestParameters: { changeSetType: ['IMPORT'] } },
+    // An import without the guarded execution role is already the stored-role rule's event: this
+    // filter takes the rest, so that each refused or succeeded import alerts once.
+    eventDetail: { requestParameters: { changeSetType: ['IMPORT'], roleARN: [{ wildcard: AgentIdentity.GUARDED_EXECUTION_ROLE_ARN_PATTERN }] } },
     reason: 'a change set of type IMPORT adopts an existing resource into a stack: a production resource would become one of the agent\'s own, which its execution role may then configure and drive',
     source: CFN_ROLE,
     saferAlternative: 'ask a human to import the resource into a stack the agent does not own',

@@ -71,16 +71,19 @@ export function planPatterns(plan: DenyPlan, extra: Record<string, unknown>, bud
   }
   const patterns: PackedEventPattern[] = [];
   const without = new Set<string>();
-  let covered = 0;
+  // An action may sit in several filters (e.g. CreateChangeSet with its stored-role and its
+  // IMPORT filter): counted once.
+  const covered = new Set<string>();
   for (const slot of byFilter.values()) {
     const r = PolicyPacker.packEventPatterns({
       actions: [...slot.actions], budget, maxPatterns: RULES_PER_BUS_QUOTA, extraDetailJson: JSON.stringify(slot.detail),
     });
     patterns.push(...r.patterns);
-    covered += r.actionsCovered;
+    const missing = new Set(r.actionsWithoutEvent);
+    slot.actions.forEach(a => { if (!missing.has(a)) covered.add(a); });
     r.actionsWithoutEvent.forEach(a => without.add(a));
   }
-  return { patterns, actionsWatched: plan.actions().length, actionsCovered: covered, actionsWithoutEvent: [...without].sort() };
+  return { patterns, actionsWatched: plan.actions().length, actionsCovered: covered.size, actionsWithoutEvent: [...without].sort() };
 }
 
 /** One branch of the tampering pattern: an event source, the watched event names, and the guarded resource fields. */
