@@ -18,6 +18,8 @@ export interface Caller {
   readonly userName?: string;
   readonly sessionName?: string;
   readonly account?: string;
+  /** The session's source identity (`sessionContext.sourceIdentity`), set when the first session of a chain set one. */
+  readonly sourceIdentity?: string;
 }
 
 export const AGENT: Caller = { rolePathAndName: '/guardrails-agent/claude-code', sessionName: 'claude-session-1' };
@@ -26,6 +28,10 @@ export const SSO_ADMIN: Caller = { rolePathAndName: '/aws-reserved/sso.amazonaws
 export const PIPELINE: Caller = { rolePathAndName: '/cdk-hnb659fds-cfn-exec-role-111111111111-us-east-1', sessionName: 'AWSCloudFormation' };
 export const LOOKALIKE: Caller = { rolePathAndName: '/guardrails-agents/not-an-agent', sessionName: 'x' };
 export const IAM_USER: Caller = { userName: 'bob' };
+/** An agent's session chained into a role that is not an agent role: the agent's source identity persists. */
+export const CHAINED_AGENT: Caller = { rolePathAndName: '/cdk-hnb659fds-deploy-role-111111111111-us-east-1', sessionName: 'claude-session-1', sourceIdentity: 'guardrails-agent.claude-code' };
+/** A session whose source identity looks like an agent's but is not one ('guardrails-agents.', not 'guardrails-agent.'). */
+export const LOOKALIKE_SOURCE: Caller = { rolePathAndName: '/team/ops', sessionName: 'ops-1', sourceIdentity: 'guardrails-agents.ops' };
 
 let counter = 0;
 
@@ -46,6 +52,7 @@ function userIdentity(c: Caller): any {
     sessionContext: {
       sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEEXAMPLE1', arn: `arn:aws:iam::${account}:role${full}`, accountId: account, userName: roleName },
       attributes: { creationDate: '2026-11-23T09:58:01Z', mfaAuthenticated: 'false' },
+      ...(c.sourceIdentity !== undefined ? { sourceIdentity: c.sourceIdentity } : {}),
     },
   };
 }

@@ -3,8 +3,9 @@
  * `GuardedAgentToolkit` holding `GuardedBootstrap` (qualifier `agent`, workload roles allowed) and
  * the agent role that may deploy through it, deployed with `cdk deploy` through the standard
  * bootstrap (CDKToolkit). The CLI stages this template in the standard bootstrap's bucket, so its
- * size does not matter; `cdk bootstrap --template` cannot send it (over 50 KiB, see
- * GUARDED_TEMPLATE_TOO_LARGE in guarded-deploy.integ.ts, which deploys this app to moto).
+ * size does not matter; `cdk bootstrap --template` refuses it, as documented in docs/deploys.md
+ * section 1 (the CLI sends bootstrap templates inline, at most 50 KiB; see INLINE_LIMIT in
+ * guarded-deploy.integ.ts, which deploys this app to moto).
  *
  *   npx cdk deploy GuardedAgentToolkit --app "npx ts-node --transpile-only test/integration/apps/guarded-bootstrap-app.ts"
  *
