@@ -4,7 +4,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { rolloutActions } from './private/actions';
 import { ActionCategory } from '../catalog/action-category';
 import { AgentIdentity } from '../identity/agent-identity';
 import { agentEventDetail, DEFAULT_AGENT_ARN_PATTERNS } from '../identity/private/principals';
@@ -186,9 +185,7 @@ export class CentralAlarmForwarder extends Construct {
       description: 'cdk-agent-guardrails: EventBridge puts agent events on the central alarm bus',
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
     });
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'PutOnCentralBus', actions: rolloutActions('org.central-bus-put'), resources: [this.centralEventBusArn],
-    }));
+    // The EventBus target grants the role events:PutEvents on the central bus, and nothing else.
     const bus = events.EventBus.fromEventBusArn(this, 'CentralBus', this.centralEventBusArn);
     const target = new targets.EventBus(bus, { role: this.role, deadLetterQueue: this.deadLetterQueue });
     this.actionsCovered = packed.actionsCovered;
