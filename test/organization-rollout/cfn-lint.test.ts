@@ -9,7 +9,8 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  ActionCatalog, AgentAccess, AgentDenyPolicies, AgentIdentity, AgentPermissionSet, AgentScp, CentralAlarmBus, CentralAlarmForwarder, DestructiveCallAlarm,
+  ActionCatalog, AgentAccess, AgentDenyPolicies, AgentIdentity, AgentPermissionSet, AgentScp, CentralAlarmBus, CentralAlarmForwarder,
+  DestructiveCallAlarm,
 } from '../../src';
 import { CfnLintFinding, cfnLint, countByRule } from '../cfn-lint/lint';
 

@@ -83,9 +83,7 @@ function requestFor(g: DenyGroup, action: string, context: Record<string, string
   let requestTags: Record<string, string> | undefined;
   const ctx: Record<string, string> = { ...context };
   for (const c of g.conditions) {
-    if (c.operator === 'ForAnyValue:StringEqualsIgnoreCase' && c.key === 'aws:TagKeys') requestTags = { [c.values[0]]: 'true' };
-    else if (c.operator === 'Null' && c.values[0] === 'true') { /* absent */ } else if (c.operator === 'Null' && c.values[0] === 'false') ctx[c.key] = 'true';
-    else if (/^(ArnNotLike|StringNotLike|StringNotEquals)$/.test(c.operator)) { /* absent: the negated condition holds */ } else throw new Error(`group ${g.name}: no request shape for ${c.operator} ${c.key}`);
+    if (c.operator === 'ForAnyValue:StringEqualsIgnoreCase' && c.key === 'aws:TagKeys') {requestTags = { [c.values[0]]: 'true' };} else if (c.operator === 'Null' && c.values[0] === 'true') { /* absent */ } else if (c.operator === 'Null' && c.values[0] === 'false') {ctx[c.key] = 'true';} else if (/^(ArnNotLike|StringNotLike|StringNotEquals)$/.test(c.operator)) { /* absent: the negated condition holds */ } else {throw new Error(`group ${g.name}: no request shape for ${c.operator} ${c.key}`);}
   }
   const r = g.resources[0];
   const resource = r && r !== '*' ? r.replace(/^arn:aws:([^:]*):\*:\*:/, `arn:aws:$1:us-east-1:${ACCOUNT}:`).replace(/::\*:/, `::${ACCOUNT}:`).replace(/\*/g, 'x1') : undefined;
@@ -158,7 +156,9 @@ describe('AgentScp given the permission set\'s ARN pattern', () => {
   const scp = new AgentScp(org, 'Scp', {
     targetIds: ['r-ab12'],
     breakGlassPrincipalArnPatterns: ['arn:aws:iam::*:role/BreakGlass'],
-    agentPrincipalArnPatterns: [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN, AgentPermissionSet.roleArnPatternFor(NAME)],
+    agentPrincipalArnPatterns: [
+      AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN, AgentPermissionSet.roleArnPatternFor(NAME),
+    ],
   });
   const scps = orgPolicies(resolveTemplate(Template.fromStack(org).toJSON()), 'SERVICE_CONTROL_POLICY');
   const set: PolicySet = { identity: [ADMINISTRATOR_ACCESS], scps };
@@ -254,14 +254,18 @@ describe('the central alarm bus', () => {
 
   test('CloudTrail records of an Identity Center agent role, from a member account in another Region, match the forwarder and then the central alarm', () => {
     const patterns = forwarder.rules.map(r => Stack.of(r).resolve((r.node.defaultChild as events.CfnRule).eventPattern));
-    const alarmRules = alarm.rules.map((r, i) => ({ severity: alarm.ruleInfo[i].severity, pattern: Stack.of(r).resolve((r.node.defaultChild as events.CfnRule).eventPattern) }));
+    const alarmRules = alarm.rules.map((r, i) => ({
+      severity: alarm.ruleInfo[i].severity, pattern: Stack.of(r).resolve((r.node.defaultChild as events.CfnRule).eventPattern),
+    }));
     const ssoAgent = { rolePathAndName: `/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_${NAME}_0123456789abcdef`, sessionName: 'alice@example.com', account: ACCOUNT };
     const ssoAgentUsEast1 = { ...ssoAgent, rolePathAndName: `/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${NAME}_0123456789abcdef` };
     const cases: Array<{ what: string; event: any; forwarded: boolean; severity?: AlarmSeverity }> = [
       { what: 'SSO agent terminates (ap-southeast-2)', event: apiCall(ssoAgent, 'ec2.amazonaws.com', 'TerminateInstances', { region: 'ap-southeast-2' }), forwarded: true, severity: AlarmSeverity.CRITICAL },
       {
         what: 'SSO agent refused DeleteDBInstance (ap-southeast-2)',
-        event: apiCall(ssoAgent, 'rds.amazonaws.com', 'DeleteDBInstance', { region: 'ap-southeast-2', errorCode: 'AccessDenied' }), forwarded: true, severity: AlarmSeverity.DENIED,
+        event: apiCall(ssoAgent, 'rds.amazonaws.com', 'DeleteDBInstance', { region: 'ap-southeast-2', errorCode: 'AccessDenied' }),
+        forwarded: true,
+        severity: AlarmSeverity.DENIED,
       },
       { what: 'SSO agent (us-east-1 role path) DeleteBucket', event: apiCall(ssoAgentUsEast1, 's3.amazonaws.com', 'DeleteBucket', { region: 'ap-southeast-2' }), forwarded: true, severity: AlarmSeverity.CRITICAL },
       { what: 'SSO agent describes', event: apiCall(ssoAgent, 'ec2.amazonaws.com', 'DescribeInstances', { region: 'ap-southeast-2', readOnly: true }), forwarded: false },

@@ -97,7 +97,10 @@ describe('AgentPermissionSet', () => {
     Template.fromStack(Stack.of(ps)).hasResourceProperties('AWS::SSO::PermissionSet', {
       InlinePolicy: {
         Statement: Match.arrayWith([{
-          Sid: 'RevokeSessionsIssuedBefore', Effect: 'Deny', Action: '*', Resource: '*',
+          Sid: 'RevokeSessionsIssuedBefore',
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
           Condition: { DateLessThan: { 'aws:TokenIssueTime': '1970-01-01T00:00:00Z' } },
         }]),
       },
@@ -196,7 +199,9 @@ describe('CentralAlarmBus', () => {
       EventBusName: Match.absent(),
       StatementId: 'GuardrailsOrganizationPutEvents',
       Statement: {
-        Effect: 'Allow', Principal: '*', Action: ['events:PutEvents'],
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['events:PutEvents'],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:eu-west-1:${SECURITY}:event-bus/default`]] },
         Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG } },
       },
@@ -237,7 +242,12 @@ describe('CentralAlarmForwarder', () => {
     t.resourceCountIs('AWS::Events::Rule', f.rules.length);
     t.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: Match.absent(),
-      Targets: [Match.objectLike({ Arn: busArn, RoleArn: Match.anyValue(), DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 } })],
+      Targets: [Match.objectLike({
+        Arn: busArn,
+        RoleArn: Match.anyValue(),
+        DeadLetterConfig: Match.anyValue(),
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+      })],
     });
     t.hasResourceProperties('AWS::IAM::Role', {
       Path: AgentIdentity.GUARDIAN_ROLE_PATH,

@@ -7,8 +7,8 @@
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS, guardStatements, selfProtectionStatements } from '../../agent-role/private/statements';
 import { AgentAccess } from '../../agent-role/agent-access';
+import { CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS, guardStatements, selfProtectionStatements } from '../../agent-role/private/statements';
 import { ActionCatalog } from '../../catalog/action-catalog';
 import { ActionCategory } from '../../catalog/action-category';
 import { EnforcementPoint } from '../../catalog/catalog-rule';
