@@ -1,4 +1,4 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DenySet, renderDenySet, validateDenySetInput } from './private/deny-set';
@@ -127,6 +127,10 @@ export class AgentDenyPolicies extends Construct {
       path: set.path,
       description: 'Permissions boundary of cdk-agent-guardrails agents (Identity Center agent roles)',
       document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: set.boundary.statements }),
+    });
+    Validations.of(this.boundary).acknowledge({
+      id: 'AwsSolutions-IAM5',
+      reason: 'The agent boundary allows all but account administration (NotAction) and IAM reads (iam:Get*, iam:List*) on purpose: it is a cap, not a grant; the deny policies remove destructive actions.',
     });
     Annotations.of(this).addInfo(`AgentDenyPolicies: ${set.denies.length} deny policies (${this.documentSizes.join(', ')} of ${PolicyBudget.MANAGED_POLICY.maxCharacters} characters) `
       + `covering ${set.actionsCovered} catalog actions; a role referencing them uses ${set.denies.length} of its ${quota} managed policies, leaving ${quota - set.denies.length} `
