@@ -3,7 +3,7 @@
  * template assertions, the names shared between the permission set and the member-account
  * policies, warnings, and one bad-input test per validation with the invalid value.
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
@@ -175,6 +175,22 @@ describe('AgentPermissionSet', () => {
     expect(() => permissionSet(props as any)).toThrow(message);
   });
 
+  test('tokens are refused where the value must be known at synth', () => {
+    const s = stack('000000000000');
+    const token = new CfnParameter(s, 'Name').valueAsString;
+    expect(() => permissionSet({ permissionSetName: token }, s)).toThrow(/permissionSetName: a literal name is needed/);
+    expect(() => permissionSet({ revokedUserIds: [token] }, s)).toThrow(/revokedUserIds\[0\]: '\$\{Token\[.*\]\}' is not an Identity Center user ID/);
+    expect(() => permissionSet({ revokeSessionsIssuedBefore: token }, s)).toThrow(/revokeSessionsIssuedBefore: '\$\{Token\[.*\]\}' is not a UTC time/);
+    expect(() => permissionSet({ instanceArn: undefined as any }, s)).toThrow(/instanceArn: no value was given/);
+  });
+
+  test('an inline policy over the 32,768 characters Identity Center allows: synthesis fails with the figure', () => {
+    const statements = Array.from({ length: 40 }, (_, i) => new iam.PolicyStatement({
+      actions: ['s3:GetObject'], resources: Array.from({ length: 20 }, (__, j) => `arn:aws:s3:::bucket-with-a-long-name-${i}-${j}/*`),
+    }));
+    expect(() => permissionSet({ access: AgentAccess.custom({ statements }) })).toThrow(/access: the inline policy needs \d+ characters, over the 32768 Identity Center allows/);
+  });
+
   test('over the managed-policy quota: synthesis fails with the figures', () => {
     const managed = ['ReadOnlyAccess', 'AdministratorAccess', 'PowerUserAccess', 'ViewOnlyAccess'].map(n => iam.ManagedPolicy.fromAwsManagedPolicyName(n));
     expect(() => permissionSet({ access: AgentAccess.custom({ managedPolicies: managed }) }))
@@ -282,6 +298,11 @@ describe('CentralAlarmForwarder', () => {
     [{ sourceIdentityPrefix: 'aws:x' }, /sourceIdentityPrefix: 'aws:x' starts with 'aws:'/],
   ])('bad input %j', (props, message) => {
     expect(() => new CentralAlarmForwarder(stack(), 'Fwd', { centralAccount: SECURITY, centralRegion: 'eu-west-1', ...props })).toThrow(message);
+  });
+
+  test('services that select no catalog action: synthesis fails', () => {
+    expect(() => new CentralAlarmForwarder(stack(), 'Fwd', { centralAccount: SECURITY, centralRegion: 'eu-west-1', services: ['no-such-service'] }))
+      .toThrow(/CentralAlarmForwarder 'Stack\/Fwd': categories\/services: the patterns need 0 rules/);
   });
 
   test('a Region that does not exist yet but has the form of one is accepted (the form is validated, not today\'s list)', () => {
