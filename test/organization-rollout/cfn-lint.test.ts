@@ -9,10 +9,11 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  ActionCatalog, AgentAccess, AgentDenyPolicies, AgentIdentity, AgentPermissionSet, AgentScp, CentralAlarmBus, CentralAlarmForwarder,
+  AgentAccess, AgentDenyPolicies, AgentIdentity, AgentPermissionSet, AgentScp, CentralAlarmBus, CentralAlarmForwarder,
   DestructiveCallAlarm,
 } from '../../src';
-import { CfnLintFinding, cfnLint, countByRule } from '../cfn-lint/lint';
+import { explainedByPinnedData } from './cfn-lint-explain';
+import { cfnLint, countByRule } from '../cfn-lint/lint';
 
 // Synthesizing the SCP and the alarm packs the whole catalog; cfn-lint over 4 templates: 20 to 60 s on 2 shared cores.
 jest.setTimeout(300_000);
@@ -43,22 +44,6 @@ function build(app: App): void {
   new CentralAlarmForwarder(member, 'ToSecurity', { centralAccount: '999999999999', centralRegion: 'eu-west-1', agentRoleArnPatterns: patterns });
 }
 
-/** A W3037 finding is explained when every action element it can be about exists in the pinned Service Authorization data. */
-function explainedByPinnedData(f: CfnLintFinding, templates: Map<string, unknown>): boolean {
-  if (f.Rule.Id !== 'W3037') return false;
-  const token = /^'([^']+)' is not one of /.exec(f.Message)?.[1]?.toLowerCase();
-  if (token === undefined) return false;
-  let value: unknown = templates.get(f.Filename);
-  for (const key of f.Location.Path ?? []) value = (value as any)?.[key];
-  const elements = (Array.isArray(value) ? value : [value]).filter((e): e is string => typeof e === 'string')
-    .filter(e => { const [s, n = ''] = e.toLowerCase().split(':'); return s === token || n === token; });
-  if (elements.length === 0) return false;
-  return elements.every(e => {
-    const re = new RegExp(`^${e.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-    const hits = ActionCatalog.allActions().filter(a => re.test(a));
-    return hits.length > 0 && hits.every(a => ActionCatalog.has(a));
-  });
-}
 
 test('cfn-lint: 0 errors on the management, security and member templates; every warning explained', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-lint-org-'));
