@@ -73,8 +73,8 @@ export interface GuardrailsStackSetProps {
 /** Organizational unit ID (DeploymentTargets.OrganizationalUnitIds) or the root ID. */
 const OU_OR_ROOT = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
 const ACCOUNT_ID = /^\d{12}$/;
-/** A Region name by its form (`xx-name-N`, any number of name parts), not today's list. */
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** A Region name by its form (`<area>-<name>-<number>`, e.g. `us-east-1`, `us-gov-west-1`, `eusc-de-east-1`), not today's list. */
+const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 /** StackSetName: `[a-zA-Z][-a-zA-Z0-9]*`, at most 128. */
 const STACK_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 /** IAM resource types whose name, when set, is global to the account. */
