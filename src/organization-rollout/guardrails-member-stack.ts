@@ -2,7 +2,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  DockerImageAssetLocation, DockerImageAssetSource, FileAssetLocation, FileAssetPackaging, FileAssetSource, ISynthesisSession, Names, Stack, StackSynthesizer,
+  DockerImageAssetLocation, DockerImageAssetSource, FileAssetLocation, FileAssetPackaging, FileAssetSource, ISynthesisSession, Names, Stack,
+  StackSynthesizer,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { inputError } from '../private/errors';

@@ -193,7 +193,8 @@ export class GuardrailsStackSet extends Construct {
     this.node.addValidation({
       validate: () => {
         if (regions.length < 2) return [];
-        const named = member.node.findAll().filter((c: IConstruct): c is CfnResource => CfnResource.isCfnResource(c) && NAMED_IAM[c.cfnResourceType] !== undefined)
+        const named = member.node.findAll()
+          .filter((c: IConstruct): c is CfnResource => CfnResource.isCfnResource(c) && NAMED_IAM[c.cfnResourceType] !== undefined)
           .filter(r => {
             // L2 constructs set the name property to a token that resolves to undefined when no name was given.
             const key = NAMED_IAM[r.cfnResourceType];

@@ -8,11 +8,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { explainedByPinnedData } from './cfn-lint-explain';
 import {
   AgentAccess, AgentDenyPolicies, AgentIdentity, AgentPermissionSet, AgentScp, CentralAlarmBus, CentralAlarmForwarder,
   DestructiveCallAlarm,
 } from '../../src';
-import { explainedByPinnedData } from './cfn-lint-explain';
 import { cfnLint, countByRule } from '../cfn-lint/lint';
 
 // Synthesizing the SCP and the alarm packs the whole catalog; cfn-lint over 4 templates: 20 to 60 s on 2 shared cores.

@@ -53,7 +53,9 @@ function requestFor(g: DenyGroup, action: string, principal: Principal, context:
 }
 
 /** Every request of the plan for a principal and context: how many were denied, allowed, errors. */
-async function sweep(plan: DenyPlan, set: PolicySet, principal: Principal, context: Record<string, string>, label: string): Promise<{ denied: number; allowed: number; total: number }> {
+async function sweep(
+  plan: DenyPlan, set: PolicySet, principal: Principal, context: Record<string, string>, label: string,
+): Promise<{ denied: number; allowed: number; total: number }> {
   const reqs: SimRequest[] = [];
   for (const g of plan.groups) for (const a of g.actions) reqs.push(requestFor(g, a, principal, context));
   const decisions: Decision[] = await simulateMany(set, reqs);

@@ -59,8 +59,14 @@ describe('GuardrailsStackSet', () => {
     // The deny policies alone are about 48,000 bytes: five role descriptions take the template over the inline limit.
     for (let i = 0; i < 5; i++) new iam.Role(member, `Padding${i}`, { assumedBy: new iam.AccountRootPrincipal(), description: 'x'.repeat(900) });
     new GuardrailsStackSet(mgmt, 'Set', {
-      memberStack: member, organizationalUnitIds: [OU, 'r-ab12'], regions: ['us-east-1'], excludedAccountIds: ['123456789012'],
-      callAs: StackSetCaller.DELEGATED_ADMIN, retainStacksOnAccountRemoval: false, maxConcurrentPercentage: 100, failureTolerancePercentage: 10,
+      memberStack: member,
+      organizationalUnitIds: [OU, 'r-ab12'],
+      regions: ['us-east-1'],
+      excludedAccountIds: ['123456789012'],
+      callAs: StackSetCaller.DELEGATED_ADMIN,
+      retainStacksOnAccountRemoval: false,
+      maxConcurrentPercentage: 100,
+      failureTolerancePercentage: 10,
     });
     const assembly = app.synth();
     expect(member._templateBytes).toBeGreaterThan(GuardrailsMemberStack.TEMPLATE_BODY_MAX_BYTES);
