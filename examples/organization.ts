@@ -17,7 +17,7 @@ import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
-  AgentAccess, AgentDenyPolicies, AgentGuardrailsChecks, AgentIdentity, AgentMcpScp, AgentPermissionSet, AgentRole, AgentScp,
+  AgentAccess, AgentDenyPolicies, AgentGuardrailsChecks, AgentIdentity, AgentMcpScp, AgentPermissionSet, AgentRcp, AgentRole, AgentScp,
   CentralAlarmBus, CentralAlarmForwarder, DestructiveCallAlarm, GuardrailBackup, GuardrailsMemberStack, GuardrailsStackSet, Protection,
 } from '../src';
 
@@ -53,6 +53,8 @@ export class OrganizationManagementStack extends Stack {
   public readonly scp: AgentScp;
   /** The MCP scope. */
   public readonly mcp: AgentMcpScp;
+  /** The RCPs for agents. */
+  public readonly rcp: AgentRcp;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -104,6 +106,15 @@ export class OrganizationManagementStack extends Stack {
       targetIds: [ROOT_ID],
       breakGlassPrincipalArnPatterns: [BREAK_GLASS],
       existingPoliciesPerTarget: 1 + onRoot,
+    });
+
+    // 5. The RCPs: agents refused on S3, KMS, Secrets Manager, ... even from other accounts, with
+    //    the same ways of recognising them (5 RCPs per target, RCPFullAWSAccess counted).
+    this.rcp = new AgentRcp(this, 'AgentRcp', {
+      targetIds: [AGENT_OU],
+      matchAgentTag: true,
+      agentPrincipalArnPatterns: AGENT_PATTERNS,
+      overflowLevels: [{ targetIds: [ROOT_ID] }],
     });
   }
 }

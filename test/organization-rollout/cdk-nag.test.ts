@@ -4,7 +4,9 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AgentDenyPolicies, AgentPermissionSet, CentralAlarmBus, CentralAlarmForwarder } from '../../src';
+import {
+  AgentDenyPolicies, AgentMcpScp, AgentPermissionSet, CentralAlarmBus, CentralAlarmForwarder, GuardrailsMemberStack, GuardrailsStackSet,
+} from '../../src';
 
 process.env.CDK_VALIDATION = 'false';
 
@@ -34,5 +36,20 @@ describe('cdk-nag AwsSolutions', () => {
 
   test('CentralAlarmForwarder', () => {
     expect(violations(s => new CentralAlarmForwarder(s, 'Fwd', { centralAccount: '999999999999', centralRegion: 'us-east-1' }))).toEqual([]);
+  });
+
+  test('AgentMcpScp', () => {
+    expect(violations(s => new AgentMcpScp(s, 'Mcp', { targetIds: ['ou-ab12-cd34ef56'] }))).toEqual([]);
+  });
+
+  test('GuardrailsStackSet and its member stack (deny policies and forwarder)', () => {
+    let member: GuardrailsMemberStack | undefined;
+    expect(violations(s => {
+      member = new GuardrailsMemberStack(s, 'Member');
+      new AgentDenyPolicies(member, 'Denies');
+      new CentralAlarmForwarder(member, 'Fwd', { centralAccount: '999999999999', centralRegion: 'us-east-1' });
+      new GuardrailsStackSet(s, 'Set', { memberStack: member, organizationalUnitIds: ['ou-ab12-cd34ef56'], regions: ['us-east-1'] });
+    })).toEqual([]);
+    expect(new AwsSolutionsChecks().validateScope(member!).violations).toEqual([]);
   });
 });

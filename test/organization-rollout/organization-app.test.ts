@@ -2,7 +2,8 @@
  * The multi-account reference app (examples/organization.ts): it synthesizes with the guardrail
  * report on and finds nothing; cfn-lint has 0 errors on every template, the StackSets' member
  * templates included (every warning explained); template sizes against the limits; SCPs per target
- * with every opt-in on, against the quota of 10 counting FullAWSAccess.
+ * with every opt-in on, against the quota of 10 counting FullAWSAccess, and RCPs against 5
+ * counting RCPFullAWSAccess.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -78,6 +79,14 @@ test('SCPs per target with every opt-in on (agent tag, ARN patterns with Identit
   figures.push(`SCPs per target, FullAWSAccess included: ${[...perTarget].map(([t, n]) => `${t} ${n} of ${PolicyBudget.SCPS_PER_TARGET}`).join(', ')}`);
   for (const n of perTarget.values()) expect(n).toBeLessThanOrEqual(PolicyBudget.SCPS_PER_TARGET);
   expect(management.mcp.policiesPerTarget).toBe(perTarget.get(ROOT_ID));
+});
+
+test('RCPs per target with every opt-in on, counting RCPFullAWSAccess', () => {
+  const perTarget = new Map<string, number>([[AGENT_OU, 1], [ROOT_ID, 1]]);
+  for (const p of management.rcp.policies) for (const t of p.targetIds ?? []) perTarget.set(t, (perTarget.get(t) ?? 0) + 1);
+  figures.push(`AgentRcp ${management.rcp.policies.length} documents (${management.rcp.documentSizes.join(', ')} of ${PolicyBudget.RCP.maxCharacters} characters); `
+    + `RCPs per target, RCPFullAWSAccess included: ${[...perTarget].map(([t, n]) => `${t} ${n} of ${PolicyBudget.RCPS_PER_TARGET}`).join(', ')}`);
+  for (const n of perTarget.values()) expect(n).toBeLessThanOrEqual(PolicyBudget.RCPS_PER_TARGET);
 });
 
 test('the management stack warns that service-managed StackSets do not reach the management account', () => {
