@@ -8,3 +8,4 @@ export * from './monitoring';
 export * from './backup';
 export * from './checks';
 export * from './deploy';
+export * from './organization-rollout';
