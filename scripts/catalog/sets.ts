@@ -217,6 +217,11 @@ export const ACTION_SETS: ActionSetEntry[] = [
     actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
   },
   {
+    id: 'org.central-bus-put',
+    reason: 'sending events to the central alarm bus: what the bus policy admits from the organization and the forwarder role may call',
+    actions: ['events:PutEvents'],
+  },
+  {
     id: 'alarm.dead-letter',
     reason: 'what EventBridge needs to put an undeliverable alert into the alarm\'s dead-letter queue',
     actions: ['sqs:SendMessage'],

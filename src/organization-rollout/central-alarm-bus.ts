@@ -2,7 +2,7 @@ import { Annotations, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { AgentIdentity } from '../identity/agent-identity';
-import { rolloutActions } from './private/actions';
+import { setActions } from '../policy/private/guards';
 import { inputError } from '../private/errors';
 
 /** Properties of a `CentralAlarmBus`. */
@@ -96,7 +96,7 @@ export class CentralAlarmBus extends Construct {
         Sid: 'GuardrailsOrganizationPutEvents',
         Effect: 'Allow',
         Principal: '*',
-        Action: rolloutActions('org.central-bus-put'),
+        Action: setActions('org.central-bus-put'),
         Resource: this.eventBusArn,
         Condition: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
       },
