@@ -105,6 +105,7 @@ interface RuleData {
   readonly reason: string;
   readonly source?: string;
   readonly alternative?: string;
+  readonly optIn?: boolean;
   readonly actions: Record<string, string[]>;
 }
 
@@ -241,6 +242,11 @@ export class ActionCatalog {
     return ids.map(id => ActionCatalog.rule(id));
   }
 
+  /** Ids of the opt-in rules (left out of every deny plan unless a construct names them in `optInRules`), sorted. */
+  public static optInRuleIds(): string[] {
+    return ActionCatalog.load().rules.filter(r => r.optIn).map(r => r.id).sort();
+  }
+
   /** A named action set (grants, resource policies, guards). Throws if there is none. */
   public static actionSet(id: string): ActionSet {
     const set = ActionCatalog.load().data.sets[id];
@@ -333,6 +339,14 @@ export class ActionCatalog {
       for (const entries of Object.values(data.curated)) {
         for (const e of entries) if (!curated.has(e.action)) curated.set(e.action, { reason: e.reason, source: e.source });
       }
+      // Curated rule specs (an AWS source, no condition, no resource scope, not opt-in) give their
+      // actions a category too, and so a reason.
+      for (const r of data.rules) {
+        if (!r.source || r.conditions || r.resources || r.guard || r.optIn) continue;
+        for (const [svc, names] of Object.entries(r.actions)) {
+          for (const n of names) if (!curated.has(`${svc}:${n}`)) curated.set(`${svc}:${n}`, { reason: r.reason, source: r.source });
+        }
+      }
       const rulesByAction = new Map<string, string[]>();
       const rules: CatalogRule[] = data.rules.map(r => {
         const actions: string[] = [];
@@ -357,6 +371,7 @@ export class ActionCatalog {
           reason: r.reason,
           source: r.source,
           saferAlternative: r.alternative,
+          optIn: r.optIn === true,
         };
       });
       ActionCatalog.cache = { data, index, curated, rules, rulesByAction };

@@ -58,11 +58,14 @@ describe('classification', () => {
       expect(ActionCatalog.categoryOf(action)).toBeUndefined();
     });
 
-  test('stop actions are never DESTROY', () => {
+  test('stop actions are never DESTROY (a DESTROY rule may name one only under a condition: stopping an instance with instance store)', () => {
     const destroy = new Set(ActionCatalog.actions({ categories: [ActionCategory.DESTROY] }));
     const stops = ActionCatalog.allActions().filter(a => /^[^:]+:Stop/.test(a));
     expect(stops.length).toBeGreaterThan(100);
     expect(stops.filter(a => destroy.has(a))).toEqual([]);
+    const conditional = stops.flatMap(a => ActionCatalog.rulesOf(a).filter(r => r.categories.includes(ActionCategory.DESTROY))
+      .map(r => [a, r.id, r.conditions.map(c => c.key)]));
+    expect(conditional).toEqual([['ec2:StopInstances', 'destroy.ec2.stop-instance-store', ['ec2:InstanceType']]]);
   });
 
   test('List and Read actions are never in a rule-based category', () => {
@@ -156,7 +159,8 @@ describe('per-action facts', () => {
 describe('rules and action sets', () => {
   test('every action of a verb or curated rule carries that rule\'s category, and only those', () => {
     for (const c of Object.values(ActionCategory)) {
-      const classifying = ActionCatalog.rules({ categories: [c] }).filter(r => !r.guard && r.conditions.length === 0 && r.categories.includes(c));
+      const classifying = ActionCatalog.rules({ categories: [c] })
+        .filter(r => !r.guard && !r.optIn && r.resources === undefined && r.conditions.length === 0 && r.categories.includes(c));
       const fromRules = new Set(classifying.flatMap(r => r.actions));
       expect([...fromRules].sort()).toEqual(ActionCatalog.actions({ categories: [c] }).sort());
     }
