@@ -84,6 +84,65 @@ export interface ActionInfo {
   readonly source?: string;
 }
 
+/** One rule of the catalog as it bears on one action (`ActionCatalog.explain`). */
+export interface RuleExplanation {
+  /** The rule's id, e.g. `destroy.route53.record-delete`. */
+  readonly ruleId: string;
+  /** Its categories. */
+  readonly categories: ActionCategory[];
+  /** The conditions under which it denies the action (all of them); empty when it always does. */
+  readonly conditions: RuleCondition[];
+  /**
+   * The resources it denies the action on.
+   * @default - undefined: every resource
+   */
+  readonly resources?: string[];
+  /** Why the action is dangerous under this rule. */
+  readonly reason: string;
+  /**
+   * A public source for the reason.
+   * @default - undefined: the rule states its verb (CATALOG.md)
+   */
+  readonly source?: string;
+  /**
+   * What to do instead.
+   * @default - undefined: none recorded
+   */
+  readonly saferAlternative?: string;
+  /** Whether the deny may spare resources tagged `guardrails:ephemeral=true` (when ephemeral deletes are allowed). */
+  readonly ephemeralExemptable: boolean;
+  /** Whether the rule is opt-in (left out unless a construct names it in `optInRules`). */
+  readonly optIn: boolean;
+  /** Whether it protects the guardrails themselves (applies whatever categories are chosen). */
+  readonly guard: boolean;
+  /** Whether the constructs' defaults enforce it: a guard rule, or a rule of the default categories that is not opt-in. */
+  readonly deniedByDefault: boolean;
+  /** Where it can be enforced. */
+  readonly enforceableAt: EnforcementPoint[];
+}
+
+/** Why an action may be refused, and what to do instead (`ActionCatalog.explain`). */
+export interface ActionExplanation {
+  /** The action as IAM names it, `service:Name`. */
+  readonly action: string;
+  /** Access level from the Service Authorization Reference. */
+  readonly accessLevel: string;
+  /** Categories of its unconditional rules and curated entries. */
+  readonly categories: ActionCategory[];
+  /** The rules that name it, unconditional first. */
+  readonly rules: RuleExplanation[];
+  /**
+   * Whether the defaults deny it for every request: an unconditional rule the constructs enforce
+   * by default names it (a resource tagged `guardrails:ephemeral=true` may still be spared where
+   * ephemeral deletes are allowed and the rule says so).
+   */
+  readonly deniedByDefault: boolean;
+  /** Whether the defaults deny it for some requests only (a condition, some resources, or untagged resources only). */
+  readonly deniedSometimes: boolean;
+  /** A plain-text account: what is refused, why, and what to do instead. */
+  readonly summary: string;
+}
+
 interface ServiceData {
   readonly name: string;
   readonly eventSource: string;
@@ -245,6 +304,74 @@ export class ActionCatalog {
   /** Ids of the opt-in rules (left out of every deny plan unless a construct names them in `optInRules`), sorted. */
   public static optInRuleIds(): string[] {
     return ActionCatalog.load().rules.filter(r => r.optIn).map(r => r.id).sort();
+  }
+
+  /**
+   * Why an action may be refused and what to do instead: every rule that names it, with its
+   * conditions, reason, source and safer alternative. An agent that was refused can ask this (or
+   * run `npx cdk-agent-guardrails explain <action>`). Throws if the action is unknown.
+   */
+  public static explain(action: string): ActionExplanation {
+    const info = ActionCatalog.describe(action);
+    const defaults = ActionCatalog.defaultCategories();
+    const rules = ActionCatalog.rulesOf(info.action)
+      .map(r => ({
+        ruleId: r.id,
+        categories: [...r.categories],
+        conditions: r.conditions.map(c => ({ operator: c.operator, key: c.key, values: [...c.values] })),
+        resources: r.resources ? [...r.resources] : undefined,
+        reason: r.reason,
+        source: r.source,
+        saferAlternative: r.saferAlternative,
+        ephemeralExemptable: r.ephemeralExemptable,
+        optIn: r.optIn,
+        guard: r.guard,
+        deniedByDefault: !r.optIn && (r.guard || r.categories.some(c => defaults.includes(c))),
+        enforceableAt: [...r.enforceableAt],
+      }))
+      .sort((a, b) => (a.conditions.length + (a.resources ? 1 : 0)) - (b.conditions.length + (b.resources ? 1 : 0)));
+    const always = rules.filter(r => r.deniedByDefault && r.conditions.length === 0 && !r.resources);
+    const deniedByDefault = always.length > 0;
+    const deniedSometimes = !deniedByDefault && rules.some(r => r.deniedByDefault);
+    const lines: string[] = [];
+    if (rules.length === 0) {
+      lines.push(`${info.action} (${info.accessLevel}) is in no rule of the catalog: the guardrails do not refuse it.`);
+    } else {
+      lines.push(deniedByDefault
+        ? `${info.action} (${info.accessLevel}) is refused to agents by default.`
+        : deniedSometimes
+          ? `${info.action} (${info.accessLevel}) is refused to agents in some cases only (see the conditions below).`
+          : `${info.action} (${info.accessLevel}) is refused only when a construct opts in (a category or an opt-in rule).`);
+      for (const r of rules) {
+        const when: string[] = [];
+        if (r.conditions.length) when.push(`when ${r.conditions.map(c => `${c.key} ${c.operator} ${c.values.join(' | ')}`).join(' and ')}`);
+        if (r.resources) when.push(`on ${r.resources.join(', ')}`);
+        if (r.ephemeralExemptable) when.push('unless the resource is tagged guardrails:ephemeral=true and ephemeral deletes are allowed');
+        const status = r.optIn ? 'opt-in' : r.deniedByDefault ? 'default' : `only with ${r.categories.join(' or ')}`;
+        lines.push(`- ${r.ruleId} (${status}${when.length ? `; ${when.join('; ')}` : ''}): ${r.reason}.`);
+        if (r.saferAlternative) lines.push(`  Instead: ${r.saferAlternative}.`);
+        if (r.source) lines.push(`  Source: ${r.source}`);
+      }
+    }
+    return { action: info.action, accessLevel: info.accessLevel, categories: info.categories, rules, deniedByDefault, deniedSometimes, summary: lines.join('\n') };
+  }
+
+  /**
+   * The action a CloudTrail event stands for (`ec2.amazonaws.com` + `TerminateInstances` →
+   * `ec2:TerminateInstances`; a Lambda API version suffix is ignored), or undefined when the
+   * catalog has none.
+   */
+  public static actionOfEvent(eventSource: string, eventName: string): string | undefined {
+    const { data } = ActionCatalog.load();
+    for (const [svc, s] of Object.entries(data.services)) {
+      if (s.eventSource !== eventSource) continue;
+      const name = s.eventNameSuffix ? eventName.replace(/\d{8}$/, '') : eventName;
+      const hit = s.actions.find(a => a[0] === name && !a[3].includes('n'));
+      if (hit) return `${svc}:${hit[0]}`;
+      const extra = Object.entries(s.extraEvents ?? {}).find(([, names]) => names.includes(name));
+      if (extra) return `${svc}:${extra[0]}`;
+    }
+    return undefined;
   }
 
   /** A named action set (grants, resource policies, guards). Throws if there is none. */

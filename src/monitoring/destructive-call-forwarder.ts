@@ -35,6 +35,12 @@ export interface DestructiveCallForwarderProps {
   readonly services?: string[];
 
   /**
+   * Opt-in rules whose calls are forwarded; use the alarm's.
+   * @default - none
+   */
+  readonly optInRules?: string[];
+
+  /**
    * Whose calls are forwarded; use the alarm's.
    * @default PrincipalScope.AGENTS
    */
@@ -101,7 +107,7 @@ export class DestructiveCallForwarder extends Construct {
     validateRetry(path, retryAttempts, maxEventAge);
     const agentsOnly = (props.principalScope ?? PrincipalScope.AGENTS) === PrincipalScope.AGENTS;
     const principal = agentEventDetail(agentsOnly, props.agentRoleArnPatterns);
-    const packed = planPatterns(watchedPlan(props.categories, props.services), principal, props.patternBudget);
+    const packed = planPatterns(watchedPlan(props.categories, props.services, props.optInRules), principal, props.patternBudget);
     validateCount(path, 'rules needed', packed.patterns.length, 1, RULES_PER_BUS_QUOTA);
 
     super(scope, id);

@@ -299,15 +299,17 @@ export class PolicyPacker {
       return group.every(s => s.others.every(o => !ms.some(m => hit(m, o))));
     };
 
+    // First fit: each service goes into the first pattern it fits (size and safety), so a large
+    // service does not close a pattern that later small ones could still fill.
     const groups: Svc[][] = [];
     for (const s of services) {
-      const last = groups[groups.length - 1];
-      if (last) {
-        const candidate = [...last, s];
-        if (JSON.stringify(render(candidate)).length <= budget.maxCharacters && safe(candidate)) {
-          groups[groups.length - 1] = candidate;
-          continue;
-        }
+      const at = groups.findIndex(g => {
+        const candidate = [...g, s];
+        return JSON.stringify(render(candidate)).length <= budget.maxCharacters && safe(candidate);
+      });
+      if (at >= 0) {
+        groups[at] = [...groups[at], s];
+        continue;
       }
       const alone = JSON.stringify(render([s])).length;
       if (alone > budget.maxCharacters) {

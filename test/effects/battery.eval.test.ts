@@ -15,7 +15,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AllowedRequest, BATTERY, EffectRequest, MUST_ALLOW, MUST_ALLOW_EPHEMERAL } from './battery';
-import { AgentIdentity, AgentRole, AgentRoleProps, AgentScp, AgentScpProps } from '../../src';
+import { ActionCatalog, AgentIdentity, AgentRole, AgentRoleProps, AgentScp, AgentScpProps } from '../../src';
 import { ACCOUNT, ADMINISTRATOR_ACCESS, Decision, orgPolicies, PolicySet, Principal, REGION, resolveTemplate, rolePolicies, simulateMany, SimRequest } from '../harness';
 
 jest.setTimeout(300_000);
@@ -114,6 +114,22 @@ describe('evaluated', () => {
     expect(a).toEqual([]);
     expect(bc).toEqual([]);
     expect(refused).toEqual([]);
+  });
+
+  test('opt-in rules: with every one on, the class-c requests they name are denied, and so is the ordinary work they trade off', async () => {
+    const set = roleSet({ optInRules: ActionCatalog.optInRuleIds() });
+    const d = await decide(set, BATTERY);
+    expect(errors(d)).toEqual([]);
+    expect(open(d, byClass('a'))).toEqual([]);
+    const optInActions = new Set(ActionCatalog.optInRuleIds().flatMap(id => ActionCatalog.rule(id).actions));
+    const closed = byClass('c').filter(r => d.get(r.id) === 'ExplicitlyDenied').map(r => r.id);
+    const named = byClass('c').filter(r => optInActions.has(r.action) && !(r.resource && !/_bulk|_update_by_query/.test(r.resource) && r.action.startsWith('es:ESHttp')));
+    expect(closed.sort()).toEqual(named.map(r => r.id).sort());
+    const allowed = await decide(set, MUST_ALLOW);
+    const traded = MUST_ALLOW.filter(r => allowed.get(r.id) !== 'Allowed').map(r => r.id);
+    figures.push(`AgentRole with every opt-in rule (${ActionCatalog.optInRuleIds().length}): class c open ${open(d, byClass('c')).length}/${byClass('c').length} `
+      + `(denied now: ${closed.join(', ')}); must-allow refused as the trade-off: ${traded.join(', ')}`);
+    expect(traded.every(id => optInActions.has(MUST_ALLOW.find(r => r.id === id)!.action))).toBe(true);
   });
 
   test('work on what the agent owns (tagged ephemeral at creation) stays allowed when ephemeral deletes are', async () => {

@@ -29,6 +29,30 @@ export const IAM_USER: Caller = { userName: 'bob' };
 
 let counter = 0;
 
+/** A value that matches an IAM or EventBridge wildcard pattern (`*`, `?`). */
+export const likeValue = (pattern: string) => pattern.replace(/\*/g, 'x').replace(/\?/g, 'y');
+
+/**
+ * CloudTrail record fields that satisfy an EventBridge `detail` filter (a catalog rule's
+ * `eventDetailJson`): the first value of each matcher. Throws on a matcher it cannot satisfy.
+ */
+export function satisfying(filter: unknown): any {
+  if (Array.isArray(filter)) {
+    const f = filter[0];
+    if (f === null || typeof f !== 'object') return f;
+    const op = f as Record<string, any>;
+    if ('numeric' in op) return Number(op.numeric[1]) - 1;
+    if ('exists' in op) return op.exists ? 'present' : undefined;
+    if ('wildcard' in op) return likeValue(op.wildcard);
+    if ('prefix' in op) return `${op.prefix}x`;
+    throw new Error(`no event value for the matcher ${JSON.stringify(op)}; extend test/monitoring/records.ts`);
+  }
+  if (filter && typeof filter === 'object') {
+    return Object.fromEntries(Object.entries(filter as Record<string, unknown>).map(([k, v]) => [k, satisfying(v)]));
+  }
+  throw new Error(`unexpected event filter ${JSON.stringify(filter)}`);
+}
+
 function userIdentity(c: Caller): any {
   const account = c.account ?? ACCOUNT;
   if (c.userName) {

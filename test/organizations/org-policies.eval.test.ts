@@ -78,16 +78,22 @@ const SAMPLE = ActionCatalog.services().flatMap(svc => {
 });
 const SWEPT = process.env.GUARDRAILS_FULL_SWEEP ? ALL : [...new Set([...NAMED, ...SAMPLE])];
 
+/** Actions a rule denies when its key is absent: a negated condition on a key the request may lack fails closed. */
+const FAIL_CLOSED = new Set(scp.denyPlan.groups.filter(g => g.conditions.some(c => c.operator.startsWith('StringNot')
+  && !/^aws:(ResourceTag\/|ResourceAccount$|ResourceOrgID$|PrincipalArn$)/.test(c.key))).flatMap(g => g.actions));
+
 test('1. agent: no DESTROY/WEAKEN/EXPOSE/ESCALATE action allowed on untagged resources; reads and creates allowed', async () => {
   const decisions = await sweep(FULL, SWEPT, { principal: P.agent });
   const { allowed, denied, errors } = tally(decisions);
   expect(errors).toEqual([]);
   expect(DENIED.filter(a => !decisions.has(a))).toEqual([]);
   expect(allowed.filter(a => DENIED_SET.has(a))).toEqual([]);
-  // Everything else stays allowed, except tagging calls that touch guarded tag keys (none in this sweep).
-  expect(denied.filter(a => !DENIED_SET.has(a) && !TAGGING.has(a))).toEqual([]);
+  // Everything else stays allowed, except tagging calls that touch guarded tag keys (none in this sweep)
+  // and the actions a rule denies when its key is absent (a negated condition fails closed: a
+  // directory-bucket session without a mode is ReadWrite).
+  expect(denied.filter(a => !DENIED_SET.has(a) && !TAGGING.has(a) && !FAIL_CLOSED.has(a))).toEqual([]);
   const reads = SWEPT.filter(a => ['Read', 'List'].includes(ActionCatalog.describe(a).accessLevel) && !DENIED_SET.has(a));
-  const creates = SWEPT.filter(a => /^Create/.test(ActionCatalog.describe(a).name) && !DENIED_SET.has(a) && !TAGGING.has(a));
+  const creates = SWEPT.filter(a => /^Create/.test(ActionCatalog.describe(a).name) && !DENIED_SET.has(a) && !TAGGING.has(a) && !FAIL_CLOSED.has(a));
   expect(reads.filter(a => decisions.get(a) !== 'Allowed')).toEqual([]);
   expect(creates.filter(a => decisions.get(a) !== 'Allowed')).toEqual([]);
   figures.push(`1. agent, ${SWEPT.length} actions swept: ${allowed.filter(a => DENIED_SET.has(a)).length} of ${DENIED.length} destructive allowed; `
@@ -117,8 +123,9 @@ test('2. non-agent principal: 0 extra denials over the whole catalog (guard stat
 });
 
 test('3. ephemeral: exemptable deletes allowed on tagged resources; forging the tag denied', async () => {
-  const exemptable = ActionCatalog.actions({ categories: [ActionCategory.DESTROY], supportsResourceTag: true })
-    .filter(a => ActionCatalog.describe(a).categories.filter(c => c !== ActionCategory.DISRUPT).length === 1);
+  // Exemptable: the plan's Destroy group (every unconditional rule naming the action may spare ephemeral resources).
+  const soft = new Set(scp.denyPlan.groups.find(g => g.name === 'Destroy')!.actions);
+  const exemptable = ActionCatalog.actions({ categories: [ActionCategory.DESTROY], supportsResourceTag: true }).filter(a => soft.has(a));
   const decisions = await sweep(FULL, exemptable, { principal: P.agent, resourceTags: { [AgentIdentity.EPHEMERAL_TAG_KEY]: 'true' } });
   const { allowed, denied, errors } = tally(decisions);
   expect(errors).toEqual([]);

@@ -60,6 +60,11 @@ export function validateAgentRoleProps(path: string, props: AgentRoleProps): num
       }
     }
   }
+  for (const id of props.optInRules ?? []) {
+    if (!ActionCatalog.optInRuleIds().includes(id)) {
+      throw fail(`optInRules: '${id}' is not an opt-in rule of the catalog. Use ids of ActionCatalog.optInRuleIds(): ${ActionCatalog.optInRuleIds().join(', ')}.`);
+    }
+  }
   const quota = props.managedPolicyQuota ?? PolicyBudget.MANAGED_POLICIES_PER_ROLE;
   if (!Token.isUnresolved(quota) && (!Number.isInteger(quota) || quota < 1 || quota > MAX_QUOTA)) {
     throw fail(`managedPolicyQuota: ${quota} is not a managed-policy quota IAM offers. Use a whole number from 1 to ${MAX_QUOTA} (10 by default; raise the IAM quota "Managed policies per role" first).`);

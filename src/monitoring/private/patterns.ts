@@ -13,13 +13,15 @@ export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 export const RULES_PER_BUS_QUOTA = PolicyBudget.RULES_PER_EVENT_BUS;
 
 /** The deny plan the alarm watches: every rule enforceable at EVENTS in the categories (guard rules included). */
-export function watchedPlan(categories: ActionCategory[] | undefined, services: string[] | undefined): DenyPlan {
-  return DenyPlan.of({ point: EnforcementPoint.EVENTS, categories, services });
+export function watchedPlan(categories: ActionCategory[] | undefined, services: string[] | undefined, optInRules?: string[]): DenyPlan {
+  return DenyPlan.of({ point: EnforcementPoint.EVENTS, categories, services, optInRules });
 }
 
 /** What packing the plan's groups produced. */
 export interface PlanPatterns {
   readonly patterns: PackedEventPattern[];
+  /** For each pattern (same order), the safer alternative its alert names: the group's, when the group renders one rule that has one. */
+  readonly alternatives: Array<string | undefined>;
   readonly actionsWatched: number;
   readonly actionsCovered: number;
   readonly actionsWithoutEvent: string[];
@@ -53,18 +55,21 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** Packs each group of the plan (its actions, with the group's event filter) into patterns carrying `extra`. */
 export function planPatterns(plan: DenyPlan, extra: Record<string, unknown>, budget: PolicyBudget | undefined): PlanPatterns {
   const patterns: PackedEventPattern[] = [];
+  const alternatives: Array<string | undefined> = [];
   const without = new Set<string>();
-  let covered = 0;
   for (const g of plan.groups) {
+    const alternative = g.ruleIds.length === 1 ? ActionCatalog.rule(g.ruleIds[0]).saferAlternative : undefined;
     const detail = g.eventDetailJson ? mergeDetail(`rule ${g.ruleIds.join(', ')}`, extra, JSON.parse(g.eventDetailJson)) : extra;
     const r = PolicyPacker.packEventPatterns({
       actions: g.actions, budget, maxPatterns: RULES_PER_BUS_QUOTA, extraDetailJson: JSON.stringify(detail),
     });
     patterns.push(...r.patterns);
-    covered += r.actionsCovered;
+    alternatives.push(...r.patterns.map(() => alternative));
     r.actionsWithoutEvent.forEach(a => without.add(a));
   }
-  return { patterns, actionsWatched: plan.actions().length, actionsCovered: covered, actionsWithoutEvent: [...without].sort() };
+  // An action in two groups (ssm:PutParameter under two conditions) is one action covered.
+  const watched = plan.actions().length;
+  return { patterns, alternatives, actionsWatched: watched, actionsCovered: watched - without.size, actionsWithoutEvent: [...without].sort() };
 }
 
 /** One branch of the tampering pattern: an event source, the watched event names, and the guarded resource fields. */
