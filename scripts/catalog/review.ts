@@ -64,8 +64,8 @@ export function reviewEffects(raw: Record<string, Record<string, RawAction>>, ru
     // Rules of DISRUPT alone are not denied by default: the screen still needs a reason to leave the action allowed.
     const rs = all.filter(r => r.guard || r.categories.some((c: string) => DEFAULT_CATEGORIES.includes(c)));
     const disrupt = all.filter(r => !rs.includes(r));
-    const hard = rs.filter(r => !r.optIn && !r.conditions && !r.resources);
-    const scoped = rs.filter(r => !r.optIn && (r.conditions || r.resources));
+    const hard = rs.filter(r => !r.optIn && !r.conditions && !r.resources && !r.notResources);
+    const scoped = rs.filter(r => !r.optIn && (r.conditions || r.resources || r.notResources));
     const optIn = rs.filter(r => r.optIn);
     const allowed = ALLOWED_EFFECTS[action];
     if (allowed && (hard.length || scoped.length)) throw new Error(`ALLOWED_EFFECTS entry ${action} is also denied by ${[...hard, ...scoped].map(r => r.id).join(', ')}: keep one decision`);
@@ -73,7 +73,7 @@ export function reviewEffects(raw: Record<string, Record<string, RawAction>>, ru
     if (scoped.length) {
       const when = scoped.map(r => r.conditions
         ? r.conditions.map((c: any) => `${c.key} ${c.operator} ${c.values.length > 3 ? `${c.values.slice(0, 3).join(', ')}, …` : c.values.join(', ')}`).join(' and ')
-        : `resource ${r.resources.join(', ')}`).join('; or ');
+        : r.resources ? `resource ${r.resources.join(', ')}` : `every resource but ${r.notResources.join(', ')}`).join('; or ');
       return { action, screen, decision: `denied when ${when}`, why: [...scoped, ...optIn].map(r => `\`${r.id}\``).join(', ') };
     }
     if (optIn.length) return { action, screen, decision: 'opt-in', why: optIn.map(r => `\`${r.id}\``).join(', ') };

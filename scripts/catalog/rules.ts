@@ -136,3 +136,11 @@ export const VERB_ALTERNATIVES: Record<string, string> = {
   Truncate: 'delete nothing: write new data elsewhere; a truncate needs a human',
   Release: 'keep the resource (disassociate it instead: ec2:DisassociateAddress)',
 };
+
+/**
+ * Actions a verb rule would classify that lose nothing: each is left out of its verb rule, with
+ * the reason (CATALOG.md lists them).
+ */
+export const NOT_DESTRUCTIVE: Array<{ action: string; reason: string }> = [
+  { action: 'cloudformation:DeleteChangeSet', reason: 'deletes a proposed change set, not a resource; cdk deploy deletes an empty one it created' },
+];

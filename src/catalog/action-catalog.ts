@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ActionCategory } from './action-category';
-import { ActionSet, CatalogRule, EnforcementPoint, RuleCondition } from './catalog-rule';
+import { ActionSet, CatalogRule, DeployException, DeployOwnershipMark, EnforcementPoint, RuleCondition } from './catalog-rule';
 
 /** Filter for `ActionCatalog.actions()`. */
 export interface ActionQuery {
@@ -97,6 +97,13 @@ export interface RuleExplanation {
    * @default - undefined: every resource
    */
   readonly resources?: string[];
+  /**
+   * The resources it spares (it denies the action on every other resource).
+   * @default - undefined: none
+   */
+  readonly notResources?: string[];
+  /** Whether the alarm alerts only when the call is refused (CloudTrail cannot show the condition). */
+  readonly alarmOnlyWhenRefused: boolean;
   /** Why the action is dangerous under this rule. */
   readonly reason: string;
   /**
@@ -160,7 +167,9 @@ interface RuleData {
   readonly at: string[];
   readonly conditions?: RuleCondition[];
   readonly resources?: string[];
+  readonly notResources?: string[];
   readonly eventDetail?: unknown;
+  readonly events?: string;
   readonly reason: string;
   readonly source?: string;
   readonly alternative?: string;
@@ -176,6 +185,7 @@ interface CatalogData {
   readonly administrationServices: string[];
   readonly curated: Record<string, Array<{ action: string; reason: string; source?: string }>>;
   readonly sets: Record<string, { reason: string; actions: string[] }>;
+  readonly deployExceptions: Array<{ id: string; actions: string[]; mark: string; owned?: string[]; reason: string; source: string }>;
   readonly rules: RuleData[];
   readonly services: Record<string, ServiceData>;
 }
@@ -314,12 +324,16 @@ export class ActionCatalog {
   public static explain(action: string): ActionExplanation {
     const info = ActionCatalog.describe(action);
     const defaults = ActionCatalog.defaultCategories();
+    const scope = (r: { conditions: RuleCondition[]; resources?: string[]; notResources?: string[] }) =>
+      r.conditions.length + (r.resources ? 1 : 0) + (r.notResources ? 1 : 0);
     const rules = ActionCatalog.rulesOf(info.action)
       .map(r => ({
         ruleId: r.id,
         categories: [...r.categories],
         conditions: r.conditions.map(c => ({ operator: c.operator, key: c.key, values: [...c.values] })),
         resources: r.resources ? [...r.resources] : undefined,
+        notResources: r.notResources ? [...r.notResources] : undefined,
+        alarmOnlyWhenRefused: r.alarmOnlyWhenRefused,
         reason: r.reason,
         source: r.source,
         saferAlternative: r.saferAlternative,
@@ -329,8 +343,8 @@ export class ActionCatalog {
         deniedByDefault: !r.optIn && (r.guard || r.categories.some(c => defaults.includes(c))),
         enforceableAt: [...r.enforceableAt],
       }))
-      .sort((a, b) => (a.conditions.length + (a.resources ? 1 : 0)) - (b.conditions.length + (b.resources ? 1 : 0)));
-    const always = rules.filter(r => r.deniedByDefault && r.conditions.length === 0 && !r.resources);
+      .sort((a, b) => scope(a) - scope(b));
+    const always = rules.filter(r => r.deniedByDefault && scope(r) === 0);
     const deniedByDefault = always.length > 0;
     const deniedSometimes = !deniedByDefault && rules.some(r => r.deniedByDefault);
     const lines: string[] = [];
@@ -346,6 +360,7 @@ export class ActionCatalog {
         const when: string[] = [];
         if (r.conditions.length) when.push(`when ${r.conditions.map(c => `${c.key} ${c.operator} ${c.values.join(' | ')}`).join(' and ')}`);
         if (r.resources) when.push(`on ${r.resources.join(', ')}`);
+        if (r.notResources) when.push(`on every resource but ${r.notResources.join(', ')}`);
         if (r.ephemeralExemptable) when.push('unless the resource is tagged guardrails:ephemeral=true and ephemeral deletes are allowed');
         const status = r.optIn ? 'opt-in' : r.deniedByDefault ? 'default' : `only with ${r.categories.join(' or ')}`;
         lines.push(`- ${r.ruleId} (${status}${when.length ? `; ${when.join('; ')}` : ''}): ${r.reason}.`);
@@ -379,6 +394,21 @@ export class ActionCatalog {
     const set = ActionCatalog.load().data.sets[id];
     if (!set) throw new Error(`actionSet: '${id}' is not an action set of the catalog. Use an id listed in CATALOG.md "Action sets", e.g. 'kill-switch.revoke'.`);
     return { id, reason: set.reason, actions: [...set.actions] };
+  }
+
+  /**
+   * What a guarded CloudFormation execution role may do on resources of the agent's own stacks
+   * that other agents may not (create-time configuration), and how ownership is told.
+   */
+  public static deployExceptions(): DeployException[] {
+    return ActionCatalog.load().data.deployExceptions.map(e => ({
+      id: e.id,
+      actions: [...e.actions],
+      mark: e.mark as DeployOwnershipMark,
+      owned: e.owned ? [...e.owned] : undefined,
+      reason: e.reason,
+      source: e.source,
+    }));
   }
 
   /** Ids of every action set, sorted. */
@@ -469,7 +499,7 @@ export class ActionCatalog {
       // Curated rule specs (an AWS source, no condition, no resource scope, not opt-in) give their
       // actions a category too, and so a reason.
       for (const r of data.rules) {
-        if (!r.source || r.conditions || r.resources || r.guard || r.optIn) continue;
+        if (!r.source || r.conditions || r.resources || r.notResources || r.guard || r.optIn) continue;
         for (const [svc, names] of Object.entries(r.actions)) {
           for (const n of names) if (!curated.has(`${svc}:${n}`)) curated.set(`${svc}:${n}`, { reason: r.reason, source: r.source });
         }
@@ -491,6 +521,8 @@ export class ActionCatalog {
           actions,
           conditions: (r.conditions ?? []).map(c => ({ operator: c.operator, key: c.key, values: [...c.values] })),
           resources: r.resources ? [...r.resources] : undefined,
+          notResources: r.notResources ? [...r.notResources] : undefined,
+          alarmOnlyWhenRefused: r.events === 'refused',
           eventDetailJson: r.eventDetail === undefined ? undefined : JSON.stringify(r.eventDetail),
           ephemeralExemptable: r.exemptable,
           guard: r.guard === true,
@@ -501,6 +533,11 @@ export class ActionCatalog {
           optIn: r.optIn === true,
         };
       });
+      // Actions classified by a curated rule spec (an unconditional, unscoped rule with a source) take its reason too.
+      for (const r of rules) {
+        if (!r.source || r.guard || r.conditions.length || r.resources || r.notResources) continue;
+        for (const a of r.actions) if (!curated.has(a)) curated.set(a, { reason: r.reason, source: r.source });
+      }
       ActionCatalog.cache = { data, index, curated, rules, rulesByAction };
     }
     return ActionCatalog.cache;

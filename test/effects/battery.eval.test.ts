@@ -43,7 +43,9 @@ function roleSet(props: Partial<AgentRoleProps> = {}): PolicySet {
 
 function scpSet(props: Partial<AgentScpProps> = {}): PolicySet {
   const stack = new Stack(new App(), 'Org');
-  new AgentScp(stack, 'Scp', { targetIds: ['ou-ab12-cd34ef56'], ...props });
+  // The default SCPs (effect rules, borrowed power, agents matched by ARN and by source identity)
+  // are 10 documents: one target holds 9 besides FullAWSAccess, so the rest go to the root.
+  new AgentScp(stack, 'Scp', { targetIds: ['ou-ab12-cd34ef56'], overflowLevels: [{ targetIds: ['r-ab12'] }], ...props });
   return { identity: [ADMINISTRATOR_ACCESS], scps: orgPolicies(resolveTemplate(Template.fromStack(stack).toJSON()), 'SERVICE_CONTROL_POLICY') };
 }
 

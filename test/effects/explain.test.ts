@@ -110,7 +110,7 @@ describe('optInRules reaches every construct through DenyPlan', () => {
     const stack = () => new Stack(new App(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
     const role = new AgentRole(stack(), 'Agent', { assumedBy: new iam.AccountPrincipal('111111111111'), optInRules: [ID] });
     expect(role.denyPlan.ruleIds).toContain(ID);
-    expect(new AgentScp(stack(), 'Scp', { targetIds: ['r-ab12'], optInRules: [ID] }).denyPlan.ruleIds).toContain(ID);
+    expect(new AgentScp(stack(), 'Scp', { targetIds: ['ou-ab12-cd34ef56'], overflowLevels: [{ targetIds: ['r-ab12'] }], optInRules: [ID] }).denyPlan.ruleIds).toContain(ID);
     expect(new AgentRcp(stack(), 'Rcp', { targetIds: ['r-ab12'], optInRules: [ID] }).denyPlan.ruleIds).toContain(ID);
     expect(new DestructiveCallAlarm(stack(), 'Alarm', { optInRules: [ID] }).denyPlan.ruleIds).toContain(ID);
     new DestructiveCallForwarder(stack(), 'Fwd', { alarmAccount: '222222222222', alarmRegion: 'eu-west-1', optInRules: [ID] });

@@ -38,17 +38,25 @@ export const likeValue = (pattern: string) => pattern.replace(/\*/g, 'x').replac
  */
 export function satisfying(filter: unknown): any {
   if (Array.isArray(filter)) {
-    const f = filter[0];
+    // A matcher that gives a value, rather than `exists: false` (the field left out).
+    const f = filter.find(x => !(x && typeof x === 'object' && (x as any).exists === false)) ?? filter[0];
     if (f === null || typeof f !== 'object') return f;
     const op = f as Record<string, any>;
     if ('numeric' in op) return Number(op.numeric[1]) - 1;
     if ('exists' in op) return op.exists ? 'present' : undefined;
     if ('wildcard' in op) return likeValue(op.wildcard);
     if ('prefix' in op) return `${op.prefix}x`;
+    if ('anything-but' in op) {
+      const but = op['anything-but'];
+      return typeof but === 'string' ? `${but}-other` : 'arn:aws:iam::111111111111:role/other';
+    }
     throw new Error(`no event value for the matcher ${JSON.stringify(op)}; extend test/monitoring/records.ts`);
   }
   if (filter && typeof filter === 'object') {
-    return Object.fromEntries(Object.entries(filter as Record<string, unknown>).map(([k, v]) => [k, satisfying(v)]));
+    const f = filter as Record<string, unknown>;
+    // `$or`: the first branch.
+    if (Array.isArray(f.$or)) return satisfying({ ...f.$or[0] as object, ...Object.fromEntries(Object.entries(f).filter(([k]) => k !== '$or')) });
+    return Object.fromEntries(Object.entries(f).map(([k, v]) => [k, satisfying(v)]));
   }
   throw new Error(`unexpected event filter ${JSON.stringify(filter)}`);
 }
