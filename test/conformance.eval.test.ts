@@ -31,6 +31,8 @@ jest.setTimeout(600_000);
 process.env.CDK_VALIDATION = 'false';
 
 const ALL = Object.values(ActionCategory);
+/** Every opt-in rule, so the matrix evaluates them too. */
+const OPT_IN = ActionCatalog.optInRuleIds();
 const AGENT = { arn: `arn:aws:iam::${ACCOUNT}:role${AgentIdentity.AGENT_ROLE_PATH}coding-agent`, tags: { [AgentIdentity.AGENT_TAG_KEY]: AgentIdentity.AGENT_TAG_VALUE } };
 const rows: string[] = [];
 
@@ -39,23 +41,51 @@ afterAll(() => {
   console.log(['[conformance] rule × enforcement point (requests evaluated, not enforced)', ...rows].join('\n  '));
 });
 
-/** A concrete ARN for a pattern (`*` filled in). */
-function concrete(pattern: string): string {
-  return pattern.replace(/^arn:aws:([^:]*):\*:\*:/, `arn:aws:$1:${REGION}:${ACCOUNT}:`).replace(/::\*:/, `::${ACCOUNT}:`).replace(/\*/g, 'x1');
+const likeValue = r.likeValue;
+
+/** A resource ARN that a rule's resource pattern matches (account and Region fields filled in). */
+function resourceFor(pattern: string): string {
+  const [arn, partition, service, region, account, ...rest] = pattern.split(':');
+  const fill = (v: string, value: string) => (v === '*' ? value : likeValue(v));
+  return [arn, fill(partition, 'aws'), service, fill(region, REGION), fill(account, ACCOUNT), likeValue(rest.join(':'))].join(':');
 }
 
 /**
- * A request for an action that satisfies every condition of the rule, on a resource the rule
- * covers. Negated operators hold when the key is absent, so their key is left out.
+ * A request for an action that satisfies every condition (and the resource scope) of the rule.
+ * Negated operators hold when the key is absent, so their key is left out, except the resource's
+ * account and organization, which the harness always sends (as AWS does): those get a value the
+ * rule's values cannot be.
  */
 function request(rule: CatalogRule, action: string): Omit<SimRequest, 'principal'> {
   let requestTags: Record<string, string> | undefined;
-  const context: Record<string, string> = {};
+  const context: Record<string, string | string[]> = {};
   for (const c of rule.conditions) {
-    if (c.operator === 'ForAnyValue:StringEqualsIgnoreCase' && c.key === 'aws:TagKeys') {requestTags = { [c.values[0]]: 'true' };} else if (c.operator === 'Null' && c.values[0] === 'true') { /* the key is absent from the request */ } else if (c.operator === 'Null' && c.values[0] === 'false') {context[c.key] = 'true';} else if (/^(ArnNotLike|StringNotLike|StringNotEquals)$/.test(c.operator)) { /* absent: the negated condition holds */ } else {throw new Error(`rule ${rule.id}: no request shape for the condition ${c.operator} ${c.key}; extend test/conformance.eval.test.ts`);}
+    const [first] = c.values;
+    if (c.operator === 'ForAnyValue:StringEqualsIgnoreCase' && c.key === 'aws:TagKeys') {
+      requestTags = { [first]: 'true' };
+    } else if (c.operator === 'Null') {
+      // 'true': the key is absent from the request; 'false': present.
+      if (first === 'false') context[c.key] = 'present';
+    } else if (c.operator === 'StringEquals' || c.operator === 'StringEqualsIgnoreCase') {
+      context[c.key] = first;
+    } else if (c.operator === 'ForAnyValue:StringEquals') {
+      context[c.key] = [first];
+    } else if (c.operator === 'StringLike') {
+      context[c.key] = likeValue(first);
+    } else if (c.operator === 'NumericLessThan') {
+      context[c.key] = String(Number(first) - 1);
+    } else if (c.operator === 'StringNotEquals' && /^aws:Resource(Account|OrgID)$/.test(c.key)) {
+      // A value the rule's values (literal, or a policy variable such as ${aws:PrincipalAccount}) cannot be.
+      context[c.key] = first.includes('${') ? (/Account$/.test(c.key) ? '999999999999' : 'o-elsewhere0') : `${first}-other`;
+    } else if (/^(ArnNotLike|StringNotLike|StringNotEquals)$/.test(c.operator)) {
+      /* absent: the negated condition holds */
+    } else {
+      throw new Error(`rule ${rule.id}: no request shape for the condition ${c.operator} ${c.key}; extend test/conformance.eval.test.ts`);
+    }
   }
-  const resource = rule.resources ? concrete(rule.resources[0]) : undefined;
-  return { action, requestTags, context, resource };
+  const resource = rule.resources ? resourceFor(rule.resources[0]) : undefined;
+  const resourceAccount = typeof context['aws:ResourceAccount'] === 'string' ? context['aws:ResourceAccount'] as string : undefined;
+  return { action, requestTags, resource, resourceAccount, context: Object.keys(context).length ? context : undefined };
 }
 
 /** Evaluates every action of every rule at a point; returns rule → actions not denied. */
@@ -77,10 +107,10 @@ async function evaluate(point: EnforcementPoint, set: PolicySet, keep: (a: strin
 describe('policies', () => {
   const app = new App();
   const workload = new Stack(app, 'Workload', { env: { account: ACCOUNT, region: REGION } });
-  new AgentRole(workload, 'Agent', { assumedBy: new iam.AccountPrincipal(ACCOUNT), roleName: 'coding-agent', categories: ALL, managedPolicyQuota: 20 });
+  new AgentRole(workload, 'Agent', { assumedBy: new iam.AccountPrincipal(ACCOUNT), roleName: 'coding-agent', categories: ALL, managedPolicyQuota: 20, optInRules: OPT_IN });
   const org = new Stack(app, 'Org');
-  new AgentScp(org, 'Scp', { targetIds: ['r-ab12'], categories: ALL, overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }] });
-  new AgentRcp(org, 'Rcp', { targetIds: ['r-ab12'], categories: ALL, overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }] });
+  new AgentScp(org, 'Scp', { targetIds: ['r-ab12'], categories: ALL, overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }], optInRules: OPT_IN });
+  new AgentRcp(org, 'Rcp', { targetIds: ['r-ab12'], categories: ALL, overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }], optInRules: OPT_IN });
   const w = resolveTemplate(Template.fromStack(workload).toJSON());
   const o = resolveTemplate(Template.fromStack(org).toJSON());
   const roleId = Object.keys(w.Resources).find(k => w.Resources[k].Type === 'AWS::IAM::Role')!;
@@ -111,7 +141,7 @@ function sampleParameters(filter: Record<string, unknown>): Record<string, unkno
   for (const [k, v] of Object.entries(filter)) {
     if (!Array.isArray(v)) { out[k] = sampleParameters(v as Record<string, unknown>); continue; }
     const m = v.find(x => !(typeof x === 'object' && x && 'exists' in x && (x as any).exists === false)) ?? v[0];
-    if (typeof m === 'string') {out[k] = m;} else if (m && typeof m === 'object' && 'prefix' in m) {out[k] = `${(m as any).prefix}sample`;} else if (m && typeof m === 'object' && 'wildcard' in m) {out[k] = String((m as any).wildcard).replace(/\*/g, 'x');} else if (m && typeof m === 'object' && 'anything-but' in m) {out[k] = 'arn:aws:iam::111111111111:role/other';} else if (m && typeof m === 'object' && 'exists' in m) { /* exists: false: leave the field out */ } else {throw new Error(`no sample for ${JSON.stringify(m)}`);}
+    if (typeof m === 'string' || typeof m === 'boolean' || typeof m === 'number') {out[k] = m;} else if (m && typeof m === 'object' && 'prefix' in m) {out[k] = `${(m as any).prefix}sample`;} else if (m && typeof m === 'object' && 'wildcard' in m) {out[k] = String((m as any).wildcard).replace(/\*/g, 'x');} else if (m && typeof m === 'object' && 'anything-but' in m) {out[k] = 'arn:aws:iam::111111111111:role/other';} else if (m && typeof m === 'object' && 'numeric' in m) {out[k] = Number((m as any).numeric[1]) - 1;} else if (m && typeof m === 'object' && 'exists' in m && (m as any).exists === true) {out[k] = 'present';} else if (m && typeof m === 'object' && 'exists' in m) { /* exists: false: leave the field out */ } else {throw new Error(`no sample for ${JSON.stringify(m)}`);}
   }
   return out;
 }
@@ -119,7 +149,7 @@ function sampleParameters(filter: Record<string, unknown>): Record<string, unkno
 describe('EVENTS', () => {
   test('each action of each rule with a CloudTrail event matches exactly one CRITICAL rule when it succeeds and one DENIED rule when refused', () => {
     const stack = new Stack(new App(), 'Stack', { env: { account: r.ACCOUNT, region: REGION } });
-    new DestructiveCallAlarm(stack, 'Alarm', { namePrefix: 'guardrails', categories: ALL, maxRules: 300 });
+    new DestructiveCallAlarm(stack, 'Alarm', { namePrefix: 'guardrails', categories: ALL, maxRules: 300, optInRules: OPT_IN });
     const resolved = resolveTemplate(Template.fromStack(stack).toJSON());
     const rules = Object.values<any>(resolved.Resources).filter(x => x.Type === 'AWS::Events::Rule')
       .map(x => ({ severity: (x.Properties.Name as string).split('-')[1].toUpperCase(), pattern: x.Properties.EventPattern }));
@@ -162,7 +192,9 @@ describe('checks', () => {
     const allowAll = [{ source: 'inline', statements: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
     const result = evaluator.evaluate(allowAll, undefined, { arn: AGENT.arn, tags: new Map(Object.entries(AGENT.tags)) });
     const allowed = new Set(result.allowed);
-    const rules = ActionCatalog.rules({ categories: ActionCatalog.defaultCategories(), enforceableAt: EnforcementPoint.IDENTITY });
+    // The checks hold roles to the defaults: opt-in rules are not part of them.
+    const rules = ActionCatalog.rules({ categories: ActionCatalog.defaultCategories(), enforceableAt: EnforcementPoint.IDENTITY })
+      .filter(x => !x.optIn);
     const missing = rules.flatMap(rule => rule.actions.filter(a => !allowed.has(a)).map(a => `${rule.id} ${a}`));
     rows.push(`checks: ${rules.length} rules (default categories), ${allowed.size} actions reported open on a role without denies`);
     expect(missing).toEqual([]);

@@ -94,6 +94,8 @@ const NOT_FOR_AN_AGENT: Record<string, string> = {
   's3:DeleteObject': 'deleting objects (a DESTROY verb)',
   's3:DeleteBucketWebsite': 'removing a bucket\'s website configuration',
   's3:DeleteBucketMetadataTableConfiguration': 'removing a bucket\'s metadata table configuration',
+  's3tables:PutTableBucketPolicy': 'a table bucket resource policy (an S3 Metadata table configuration): it can share tables with another account (expose.resource-policies.share, issue 16)',
+  's3tables:PutTablePolicy': 'a table resource policy (an S3 Metadata table configuration): it can share a table with another account (expose.resource-policies.share, issue 16)',
 };
 
 /** The resource of the agent's own stack that a handler permission acts on. */

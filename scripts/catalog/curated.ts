@@ -10,6 +10,8 @@ export interface CuratedEntry {
   readonly action: string;
   readonly reason: string;
   readonly source?: string;
+  /** The safer way to do what was meant, where an obvious one exists. */
+  readonly alternative?: string;
 }
 
 const RHINO = 'https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/';
@@ -25,11 +27,11 @@ export const WEAKEN: CuratedEntry[] = [
   { action: 'dynamodb:UpdateContinuousBackups', reason: 'can turn point-in-time recovery off' },
   { action: 'ec2:ModifyInstanceAttribute', reason: 'can turn termination protection (DisableApiTermination) off and volumes to delete on termination' },
   { action: 'ec2:DisableEbsEncryptionByDefault', reason: 'new EBS volumes and snapshots stop being encrypted' },
-  { action: 'cloudformation:UpdateTerminationProtection', reason: 'can turn stack termination protection off before delete-stack' },
+  { action: 'cloudformation:UpdateTerminationProtection', reason: 'can turn stack termination protection off before delete-stack', alternative: 'leave the stack; remove resources through a reviewed template change' },
   { action: 'cloudformation:SetStackPolicy', reason: 'can replace a stack policy that forbids replacing or deleting resources' },
   { action: 'cognito-idp:UpdateUserPool', reason: 'can set DeletionProtection INACTIVE on a user pool' },
   { action: 's3:PutBucketVersioning', reason: 'can suspend versioning, so later deletes and overwrites lose data' },
-  { action: 's3:PutLifecycleConfiguration', reason: 'a lifecycle rule can expire every object and noncurrent version' },
+  { action: 's3:PutLifecycleConfiguration', reason: 'a lifecycle rule can expire every object and noncurrent version', alternative: 's3:PutBucketIntelligentTieringConfiguration (moves objects to cheaper tiers, deletes nothing)' },
   { action: 's3:PutBucketObjectLockConfiguration', reason: 'can change the default Object Lock retention' },
   { action: 's3:BypassGovernanceRetention', reason: 'lets deletes and retention changes pass governance-mode Object Lock' },
   { action: 's3:PutObjectRetention', reason: 'can shorten object retention (with governance bypass)' },
@@ -47,7 +49,7 @@ export const WEAKEN: CuratedEntry[] = [
   { action: 'cloudwatch:DeleteAlarms', reason: 'removes CloudWatch alarms' },
   { action: 'sns:Unsubscribe', reason: 'removes a person or channel from the alert topic' },
   { action: 'sns:SetSubscriptionAttributes', reason: 'can filter every alert out of a subscription' },
-  { action: 'logs:PutRetentionPolicy', reason: 'can shorten log retention to one day' },
+  { action: 'logs:PutRetentionPolicy', reason: 'can shorten log retention to one day', alternative: 'logs:CreateLogGroup with the retention you need (a new group is yours)' },
   { action: 'logs:DisassociateKmsKey', reason: 'stops encrypting new log data with the customer key' },
   { action: 'logs:PutResourcePolicy', reason: 'can replace the account\'s log resource policy that lets EventBridge deliver denied calls to the alarm\'s log group (the kill switch counts them there)' },
   { action: 'logs:DeleteResourcePolicy', reason: 'removes the log resource policy that lets EventBridge deliver denied calls to the alarm\'s log group' },
@@ -67,7 +69,7 @@ export const WEAKEN: CuratedEntry[] = [
   { action: 'backup:DisassociateRecoveryPoint', reason: 'stops continuous backup of a resource' },
   { action: 'elasticfilesystem:PutBackupPolicy', reason: 'can turn automatic EFS backups off' },
   { action: 'ecr:PutLifecyclePolicy', reason: 'a lifecycle policy can expire every image' },
-  { action: 'kms:ScheduleKeyDeletion', reason: 'schedules a key for deletion: all data encrypted under it becomes unreadable' },
+  { action: 'kms:ScheduleKeyDeletion', reason: 'schedules a key for deletion: all data encrypted under it becomes unreadable', alternative: 'stop using the key (remove it from the resources that use it); a deletion needs a human' },
   { action: 'kms:DisableKey', reason: 'makes all data encrypted under the key unreadable until re-enabled' },
   { action: 'kms:DisableKeyRotation', reason: 'turns key rotation off' },
   { action: 'kms:PutKeyPolicy', reason: 'can lock administrators out of a key or open it to others' },

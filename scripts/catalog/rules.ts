@@ -124,6 +124,20 @@ export const VERB_REASONS: Record<string, string> = {
 };
 
 /**
+ * The safer way to do what a destructive verb was meant for, where one exists: the
+ * `saferAlternative` of its verb rule (an agent that was refused reads it from
+ * `ActionCatalog.explain` or `npx cdk-agent-guardrails explain`).
+ */
+export const VERB_ALTERNATIVES: Record<string, string> = {
+  Delete: 'keep it and stop using it (stop, disable or detach it); resources the agent creates tagged guardrails:ephemeral=true may be deleted when ephemeral deletes are allowed; anything else needs a human',
+  Terminate: 'stop it instead (ec2:StopInstances, rds:StopDBInstance, ...): reversible, and what scenario 2 meant',
+  Purge: 'read or move the data you no longer need (receive and archive the messages); a purge needs a human',
+  Drop: 'rename or stop writing to the table; a drop needs a human',
+  Truncate: 'delete nothing: write new data elsewhere; a truncate needs a human',
+  Release: 'keep the resource (disassociate it instead: ec2:DisassociateAddress)',
+};
+
+/**
  * Actions a verb rule would classify that lose nothing: each is left out of its verb rule, with
  * the reason (CATALOG.md lists them).
  */

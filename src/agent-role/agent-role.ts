@@ -91,6 +91,17 @@ export interface AgentRoleProps {
   readonly denyDisruptive?: boolean;
 
   /**
+   * Opt-in rules of the catalog to enforce as well (ids of `ActionCatalog.optInRuleIds()`, listed in
+   * CATALOG.md): rules for calls AWS gives no condition key for, e.g. `destroy.sqs.queue-attributes`
+   * (a queue's retention or policy) or `destroy.autoscaling.capacity` (a desired capacity of 0).
+   *
+   * Each also refuses ordinary work the same action does (a visibility timeout, a scale-out): that
+   * is why it is off unless named.
+   * @default - none
+   */
+  readonly optInRules?: string[];
+
+  /**
    * Let the agent delete (and, with `denyDisruptive`, disrupt) resources tagged
    * `guardrails:ephemeral=true`, where the action supports `aws:ResourceTag`.
    *
@@ -300,10 +311,11 @@ export class AgentRole extends Resource implements iam.IRole {
     // iam:PassRole is an ESCALATE action; with passable roles it is denied on every other role instead.
     const exceptActions = passable.length ? setActions('agent.pass') : [];
     const allowEphemeralDeletes = props.allowEphemeralDeletes === true;
+    const optInRules = props.optInRules;
     const plan = DenyPlan.of({
-      point: EnforcementPoint.IDENTITY, categories, allowEphemeralDeletes, exceptActions, deployer: execution !== undefined,
+      point: EnforcementPoint.IDENTITY, categories, allowEphemeralDeletes, exceptActions, deployer: execution !== undefined, optInRules,
     });
-    const boundaryPlan = DenyPlan.of({ point: EnforcementPoint.BOUNDARY, categories, exceptActions, deployer: execution !== undefined });
+    const boundaryPlan = DenyPlan.of({ point: EnforcementPoint.BOUNDARY, categories, exceptActions, deployer: execution !== undefined, optInRules });
     this.deniedActionCount = plan.unconditionalActions().length + (plan.groups.find(g => g.name === 'Destroy')?.actions.length ?? 0);
     this.denyPlan = plan;
 

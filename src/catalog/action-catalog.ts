@@ -84,6 +84,72 @@ export interface ActionInfo {
   readonly source?: string;
 }
 
+/** One rule of the catalog as it bears on one action (`ActionCatalog.explain`). */
+export interface RuleExplanation {
+  /** The rule's id, e.g. `destroy.route53.record-delete`. */
+  readonly ruleId: string;
+  /** Its categories. */
+  readonly categories: ActionCategory[];
+  /** The conditions under which it denies the action (all of them); empty when it always does. */
+  readonly conditions: RuleCondition[];
+  /**
+   * The resources it denies the action on.
+   * @default - undefined: every resource
+   */
+  readonly resources?: string[];
+  /**
+   * The resources it spares (it denies the action on every other resource).
+   * @default - undefined: none
+   */
+  readonly notResources?: string[];
+  /** Whether the alarm alerts only when the call is refused (CloudTrail cannot show the condition). */
+  readonly alarmOnlyWhenRefused: boolean;
+  /** Why the action is dangerous under this rule. */
+  readonly reason: string;
+  /**
+   * A public source for the reason.
+   * @default - undefined: the rule states its verb (CATALOG.md)
+   */
+  readonly source?: string;
+  /**
+   * What to do instead.
+   * @default - undefined: none recorded
+   */
+  readonly saferAlternative?: string;
+  /** Whether the deny may spare resources tagged `guardrails:ephemeral=true` (when ephemeral deletes are allowed). */
+  readonly ephemeralExemptable: boolean;
+  /** Whether the rule is opt-in (left out unless a construct names it in `optInRules`). */
+  readonly optIn: boolean;
+  /** Whether it protects the guardrails themselves (applies whatever categories are chosen). */
+  readonly guard: boolean;
+  /** Whether the constructs' defaults enforce it: a guard rule, or a rule of the default categories that is not opt-in. */
+  readonly deniedByDefault: boolean;
+  /** Where it can be enforced. */
+  readonly enforceableAt: EnforcementPoint[];
+}
+
+/** Why an action may be refused, and what to do instead (`ActionCatalog.explain`). */
+export interface ActionExplanation {
+  /** The action as IAM names it, `service:Name`. */
+  readonly action: string;
+  /** Access level from the Service Authorization Reference. */
+  readonly accessLevel: string;
+  /** Categories of its unconditional rules and curated entries. */
+  readonly categories: ActionCategory[];
+  /** The rules that name it, unconditional first. */
+  readonly rules: RuleExplanation[];
+  /**
+   * Whether the defaults deny it for every request: an unconditional rule the constructs enforce
+   * by default names it (a resource tagged `guardrails:ephemeral=true` may still be spared where
+   * ephemeral deletes are allowed and the rule says so).
+   */
+  readonly deniedByDefault: boolean;
+  /** Whether the defaults deny it for some requests only (a condition, some resources, or untagged resources only). */
+  readonly deniedSometimes: boolean;
+  /** A plain-text account: what is refused, why, and what to do instead. */
+  readonly summary: string;
+}
+
 interface ServiceData {
   readonly name: string;
   readonly eventSource: string;
@@ -107,6 +173,7 @@ interface RuleData {
   readonly reason: string;
   readonly source?: string;
   readonly alternative?: string;
+  readonly optIn?: boolean;
   readonly actions: Record<string, string[]>;
 }
 
@@ -244,6 +311,84 @@ export class ActionCatalog {
     return ids.map(id => ActionCatalog.rule(id));
   }
 
+  /** Ids of the opt-in rules (left out of every deny plan unless a construct names them in `optInRules`), sorted. */
+  public static optInRuleIds(): string[] {
+    return ActionCatalog.load().rules.filter(r => r.optIn).map(r => r.id).sort();
+  }
+
+  /**
+   * Why an action may be refused and what to do instead: every rule that names it, with its
+   * conditions, reason, source and safer alternative. An agent that was refused can ask this (or
+   * run `npx cdk-agent-guardrails explain <action>`). Throws if the action is unknown.
+   */
+  public static explain(action: string): ActionExplanation {
+    const info = ActionCatalog.describe(action);
+    const defaults = ActionCatalog.defaultCategories();
+    const scope = (r: { conditions: RuleCondition[]; resources?: string[]; notResources?: string[] }) =>
+      r.conditions.length + (r.resources ? 1 : 0) + (r.notResources ? 1 : 0);
+    const rules = ActionCatalog.rulesOf(info.action)
+      .map(r => ({
+        ruleId: r.id,
+        categories: [...r.categories],
+        conditions: r.conditions.map(c => ({ operator: c.operator, key: c.key, values: [...c.values] })),
+        resources: r.resources ? [...r.resources] : undefined,
+        notResources: r.notResources ? [...r.notResources] : undefined,
+        alarmOnlyWhenRefused: r.alarmOnlyWhenRefused,
+        reason: r.reason,
+        source: r.source,
+        saferAlternative: r.saferAlternative,
+        ephemeralExemptable: r.ephemeralExemptable,
+        optIn: r.optIn,
+        guard: r.guard,
+        deniedByDefault: !r.optIn && (r.guard || r.categories.some(c => defaults.includes(c))),
+        enforceableAt: [...r.enforceableAt],
+      }))
+      .sort((a, b) => scope(a) - scope(b));
+    const always = rules.filter(r => r.deniedByDefault && scope(r) === 0);
+    const deniedByDefault = always.length > 0;
+    const deniedSometimes = !deniedByDefault && rules.some(r => r.deniedByDefault);
+    const lines: string[] = [];
+    if (rules.length === 0) {
+      lines.push(`${info.action} (${info.accessLevel}) is in no rule of the catalog: the guardrails do not refuse it.`);
+    } else {
+      lines.push(deniedByDefault
+        ? `${info.action} (${info.accessLevel}) is refused to agents by default.`
+        : deniedSometimes
+          ? `${info.action} (${info.accessLevel}) is refused to agents in some cases only (see the conditions below).`
+          : `${info.action} (${info.accessLevel}) is refused only when a construct opts in (a category or an opt-in rule).`);
+      for (const r of rules) {
+        const when: string[] = [];
+        if (r.conditions.length) when.push(`when ${r.conditions.map(c => `${c.key} ${c.operator} ${c.values.join(' | ')}`).join(' and ')}`);
+        if (r.resources) when.push(`on ${r.resources.join(', ')}`);
+        if (r.notResources) when.push(`on every resource but ${r.notResources.join(', ')}`);
+        if (r.ephemeralExemptable) when.push('unless the resource is tagged guardrails:ephemeral=true and ephemeral deletes are allowed');
+        const status = r.optIn ? 'opt-in' : r.deniedByDefault ? 'default' : `only with ${r.categories.join(' or ')}`;
+        lines.push(`- ${r.ruleId} (${status}${when.length ? `; ${when.join('; ')}` : ''}): ${r.reason}.`);
+        if (r.saferAlternative) lines.push(`  Instead: ${r.saferAlternative}.`);
+        if (r.source) lines.push(`  Source: ${r.source}`);
+      }
+    }
+    return { action: info.action, accessLevel: info.accessLevel, categories: info.categories, rules, deniedByDefault, deniedSometimes, summary: lines.join('\n') };
+  }
+
+  /**
+   * The action a CloudTrail event stands for (`ec2.amazonaws.com` + `TerminateInstances` →
+   * `ec2:TerminateInstances`; a Lambda API version suffix is ignored), or undefined when the
+   * catalog has none.
+   */
+  public static actionOfEvent(eventSource: string, eventName: string): string | undefined {
+    const { data } = ActionCatalog.load();
+    for (const [svc, s] of Object.entries(data.services)) {
+      if (s.eventSource !== eventSource) continue;
+      const name = s.eventNameSuffix ? eventName.replace(/\d{8}$/, '') : eventName;
+      const hit = s.actions.find(a => a[0] === name && !a[3].includes('n'));
+      if (hit) return `${svc}:${hit[0]}`;
+      const extra = Object.entries(s.extraEvents ?? {}).find(([, names]) => names.includes(name));
+      if (extra) return `${svc}:${extra[0]}`;
+    }
+    return undefined;
+  }
+
   /** A named action set (grants, resource policies, guards). Throws if there is none. */
   public static actionSet(id: string): ActionSet {
     const set = ActionCatalog.load().data.sets[id];
@@ -351,6 +496,14 @@ export class ActionCatalog {
       for (const entries of Object.values(data.curated)) {
         for (const e of entries) if (!curated.has(e.action)) curated.set(e.action, { reason: e.reason, source: e.source });
       }
+      // Curated rule specs (an AWS source, no condition, no resource scope, not opt-in) give their
+      // actions a category too, and so a reason.
+      for (const r of data.rules) {
+        if (!r.source || r.conditions || r.resources || r.notResources || r.guard || r.optIn) continue;
+        for (const [svc, names] of Object.entries(r.actions)) {
+          for (const n of names) if (!curated.has(`${svc}:${n}`)) curated.set(`${svc}:${n}`, { reason: r.reason, source: r.source });
+        }
+      }
       const rulesByAction = new Map<string, string[]>();
       const rules: CatalogRule[] = data.rules.map(r => {
         const actions: string[] = [];
@@ -377,6 +530,7 @@ export class ActionCatalog {
           reason: r.reason,
           source: r.source,
           saferAlternative: r.alternative,
+          optIn: r.optIn === true,
         };
       });
       // Actions classified by a curated rule spec (an unconditional, unscoped rule with a source) take its reason too.

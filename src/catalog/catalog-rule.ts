@@ -90,6 +90,12 @@ export interface CatalogRule {
    * @default - undefined: none recorded
    */
   readonly saferAlternative?: string;
+  /**
+   * An opt-in rule: every deny plan leaves it out unless the construct names it in `optInRules`.
+   * Used where AWS gives no condition key that tells the dangerous call from ordinary work
+   * (`sqs:SetQueueAttributes` both shortens retention and sets a visibility timeout).
+   */
+  readonly optIn: boolean;
 }
 
 /** A named list of actions a construct needs (grants, resource policies, guards). */

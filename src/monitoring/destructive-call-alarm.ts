@@ -22,6 +22,7 @@ import {
   WARNING_PREFIX, futurePath, propError, validateCount, validateEmails, validateNamePrefix, validatePeriod,
   validateRetry, validateSlack, validateSourceIdentityPrefix,
 } from './private/validation';
+import { ActionCatalog } from '../catalog/action-catalog';
 import { ActionCategory } from '../catalog/action-category';
 import { AgentIdentity } from '../identity/agent-identity';
 import { agentEventDetail } from '../identity/private/principals';
@@ -90,6 +91,13 @@ export interface DestructiveCallAlarmProps {
    * @default - every service in the catalog
    */
   readonly services?: string[];
+
+  /**
+   * Opt-in rules of the catalog to watch as well (ids of `ActionCatalog.optInRuleIds()`); use the
+   * ones the agent roles and SCPs enforce, so a refused call alerts.
+   * @default - none
+   */
+  readonly optInRules?: string[];
 
   /**
    * Whose calls raise an alert.
@@ -353,7 +361,12 @@ export class DestructiveCallAlarm extends Construct {
     if (props.categories !== undefined && props.categories.length === 0) {
       throw propError(path, 'categories: [] watches nothing but the guard rules. Omit categories for the default (the categories the other layers deny), or name at least one ActionCategory.');
     }
-    const plan = watchedPlan(props.categories, props.services);
+    for (const ruleId of props.optInRules ?? []) {
+      if (!ActionCatalog.optInRuleIds().includes(ruleId)) {
+        throw propError(path, `optInRules: '${ruleId}' is not an opt-in rule of the catalog. Use ids of ActionCatalog.optInRuleIds(): ${ActionCatalog.optInRuleIds().join(', ')}.`);
+      }
+    }
+    const plan = watchedPlan(props.categories, props.services, props.optInRules);
     if (plan.actions().length === 0) {
       throw propError(path, `categories/services: [${(props.categories ?? []).join(', ')}] / [${(props.services ?? []).join(', ')}] select no catalog action. Widen them.`);
     }
@@ -527,14 +540,14 @@ export class DestructiveCallAlarm extends Construct {
 
     this.rules = [];
     this.ruleInfo = [];
-    const addRule = (severity: AlarmSeverity, index: number, pattern: events.EventPattern, info: Omit<AlarmRuleInfo, 'severity' | 'ruleName'>) => {
+    const addRule = (severity: AlarmSeverity, index: number, pattern: events.EventPattern, info: Omit<AlarmRuleInfo, 'severity' | 'ruleName'>, alternative?: string) => {
       const ruleName = name(`${severity.toLowerCase()}-${String(index).padStart(2, '0')}`);
       const rule = new events.Rule(this, `${severity.charAt(0)}${severity.slice(1).toLowerCase()}${index}`, {
         ruleName,
         description: `cdk-agent-guardrails ${severity}: ${info.actionCount > 0 ? `${info.actionCount} catalog actions` : 'calls on the alarm\'s own resources'} (${info.characters} characters)`,
         eventPattern: pattern,
       });
-      rule.addTarget(target(alertMessage(severity)));
+      rule.addTarget(target(alertMessage(severity, alternative)));
       if (severity === AlarmSeverity.DENIED) rule.addTarget(logTarget);
       else if (killOnCritical) rule.addTarget(killTarget());
       for (const t of extraTargets) rule.addTarget(t);
@@ -542,8 +555,8 @@ export class DestructiveCallAlarm extends Construct {
       this.ruleInfo.push({ severity, ruleName, ...info });
     };
     const info = (p: PackedEventPattern) => ({ characters: p.characters, actionCount: p.actionCount, eventSources: p.eventSources });
-    critical.patterns.forEach((p, i) => addRule(AlarmSeverity.CRITICAL, i, p.pattern, info(p)));
-    denied.patterns.forEach((p, i) => addRule(AlarmSeverity.DENIED, i, p.pattern, info(p)));
+    critical.patterns.forEach((p, i) => addRule(AlarmSeverity.CRITICAL, i, p.pattern, info(p), critical.alternatives[i]));
+    denied.patterns.forEach((p, i) => addRule(AlarmSeverity.DENIED, i, p.pattern, info(p), denied.alternatives[i]));
 
     // Tampering: the guard registry says which fields name each kind of guarding resource; the
     // matchers are this alarm's own names.

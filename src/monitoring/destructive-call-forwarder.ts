@@ -35,6 +35,12 @@ export interface DestructiveCallForwarderProps {
   readonly services?: string[];
 
   /**
+   * Opt-in rules whose calls are forwarded; use the alarm's.
+   * @default - none
+   */
+  readonly optInRules?: string[];
+
+  /**
    * Whose calls are forwarded; use the alarm's.
    * @default PrincipalScope.AGENTS
    */
@@ -116,7 +122,7 @@ export class DestructiveCallForwarder extends Construct {
     if (props.sourceIdentityPrefix !== undefined) validateSourceIdentityPrefix(path, props.sourceIdentityPrefix);
     const sourcePrefix = (props.matchSourceIdentity ?? true) ? props.sourceIdentityPrefix ?? AgentIdentity.SOURCE_IDENTITY_PREFIX : undefined;
     const principal = agentEventDetail(agentsOnly, props.agentRoleArnPatterns, sourcePrefix);
-    const packed = planPatterns(watchedPlan(props.categories, props.services), principal, props.patternBudget);
+    const packed = planPatterns(watchedPlan(props.categories, props.services, props.optInRules), principal, props.patternBudget);
     validateCount(path, 'rules needed', packed.patterns.length, 1, RULES_PER_BUS_QUOTA);
 
     super(scope, id);

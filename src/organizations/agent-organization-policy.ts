@@ -21,6 +21,17 @@ export interface AgentOrganizationPolicyProps {
   readonly categories?: ActionCategory[];
 
   /**
+   * Opt-in rules of the catalog to enforce as well (ids of `ActionCatalog.optInRuleIds()`, listed in
+   * CATALOG.md): rules for calls AWS gives no condition key for, e.g. `destroy.sqs.queue-attributes`
+   * (a queue's retention or policy) or `destroy.autoscaling.capacity` (a desired capacity of 0).
+   *
+   * Each also refuses ordinary work the same action does (a visibility timeout, a scale-out): that
+   * is why it is off unless named.
+   * @default - none
+   */
+  readonly optInRules?: string[];
+
+  /**
    * Whether principals tagged `guardrails:agent=true` (principal or session tag) are agents too:
    * turn it on for agents outside the agent path, such as IAM users or Identity Center sessions
    * with session tags.

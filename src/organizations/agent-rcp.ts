@@ -106,8 +106,13 @@ export class AgentRcp extends Construct {
     const matches = input.agentMatches(props);
     const categories = props.categories ?? ActionCatalog.defaultCategories();
     input.validateCategories(categories);
+    input.validateOptInRules(props.optInRules);
     const plan = DenyPlan.of({
-      point: EnforcementPoint.RCP, categories, allowEphemeralDeletes: props.allowEphemeralDeletes ?? true, services: props.services ?? supported,
+      point: EnforcementPoint.RCP,
+      categories,
+      allowEphemeralDeletes: props.allowEphemeralDeletes ?? true,
+      services: props.services ?? supported,
+      optInRules: props.optInRules,
     });
     const services = [...new Set(plan.actions().map(a => a.slice(0, a.indexOf(':'))))].sort();
     if (services.length === 0) {

@@ -179,7 +179,10 @@ export class AgentScp extends Construct {
     }
     const categories = props.categories ?? ActionCatalog.defaultCategories();
     input.validateCategories(categories);
-    const plan = DenyPlan.of({ point: EnforcementPoint.SCP, categories, allowEphemeralDeletes: props.allowEphemeralDeletes ?? true });
+    input.validateOptInRules(props.optInRules);
+    const plan = DenyPlan.of({
+      point: EnforcementPoint.SCP, categories, allowEphemeralDeletes: props.allowEphemeralDeletes ?? true, optInRules: props.optInRules,
+    });
 
     // --- guard the guardrails: every principal but break-glass (and, to revoke sessions, the guardians)
     const guardCondition = conditionBlock(exceptPrincipals(breakGlass));

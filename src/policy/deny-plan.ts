@@ -30,6 +30,15 @@ export interface DenyPlanOptions {
   readonly services?: string[];
 
   /**
+   * Opt-in rules to include (`ActionCatalog.optInRuleIds()`): rules AWS gives no condition key for,
+   * whose deny also refuses ordinary work (`destroy.sqs.queue-attributes` refuses visibility-timeout
+   * changes as well as retention cuts). An opt-in rule still applies only when one of its categories
+   * is chosen.
+   * @default - none
+   */
+  readonly optInRules?: string[];
+
+  /**
    * The plan of a guarded CloudFormation execution role: the create-time configuration CloudFormation
    * needs (`ActionCatalog.deployExceptions()`) is denied only on resources that are not the agent's
    * own (by the stack-name tag, the name, or the workload path), and tagging with a guardrail key
@@ -104,13 +113,20 @@ export class DenyPlan {
         throw new Error(`categories: '${c}' is not an ActionCategory. Use ${Object.values(ActionCategory).join(', ')}.`);
       }
     }
+    const optIn = [...new Set(options.optInRules ?? [])].sort();
+    const known = ActionCatalog.optInRuleIds();
+    for (const id of optIn) {
+      if (!known.includes(id)) {
+        throw new Error(`optInRules: '${id}' is not an opt-in rule of the catalog. Use ids of ActionCatalog.optInRuleIds(): ${known.join(', ')}.`);
+      }
+    }
     const key = JSON.stringify([options.point, [...categories].sort(), options.allowEphemeralDeletes === true,
-      options.services ? [...options.services].sort() : null, options.exceptActions ? [...options.exceptActions].sort() : null,
+      options.services ? [...options.services].sort() : null, options.exceptActions ? [...options.exceptActions].sort() : null, optIn,
       options.deployer === true]);
     const hit = DenyPlan.cache.get(key);
     if (hit) return hit;
-    const plan = new DenyPlan(options.point, categories, options.allowEphemeralDeletes === true, options.services, options.exceptActions ?? [],
-      options.deployer === true);
+    const plan = new DenyPlan(options.point, categories, options.allowEphemeralDeletes === true, options.services,
+      options.exceptActions ?? [], optIn, options.deployer === true);
     DenyPlan.cache.set(key, plan);
     return plan;
   }
@@ -129,14 +145,19 @@ export class DenyPlan {
   public readonly groups: DenyGroup[];
   /** Ids of the rules the plan renders. */
   public readonly ruleIds: string[];
+  /** Ids of the opt-in rules the plan was asked to include (whether or not their categories are chosen). */
+  public readonly optInRules: string[];
 
-  private constructor(point: EnforcementPoint, categories: ActionCategory[], ephemeral: boolean, services: string[] | undefined, except: string[],
-    deployer: boolean) {
+  private constructor(
+    point: EnforcementPoint, categories: ActionCategory[], ephemeral: boolean, services: string[] | undefined, except: string[], optIn: string[],
+    deployer: boolean,
+  ) {
     this.point = point;
     this.deployer = deployer;
     this.categories = [...categories];
     this.allowEphemeralDeletes = ephemeral;
-    const rules = ActionCatalog.rules({ categories, enforceableAt: point });
+    this.optInRules = [...optIn];
+    const rules = ActionCatalog.rules({ categories, enforceableAt: point }).filter(r => !r.optIn || optIn.includes(r.id));
     this.ruleIds = rules.map(r => r.id);
     const serviceSet = services ? new Set(services) : undefined;
     const exceptSet = new Set(except.map(a => ActionCatalog.describe(a).action));

@@ -299,15 +299,47 @@ export class PolicyPacker {
       return group.every(s => s.others.every(o => !ms.some(m => hit(m, o))));
     };
 
-    const groups: Svc[][] = [];
+    // A service whose events do not fit one pattern is split: its matchers in consecutive chunks
+    // that each fit (a subset of safe matchers stays safe); each event of the set is matched by
+    // one chunk, so a call still matches one pattern.
+    const pieces: Svc[] = [];
     for (const s of services) {
-      const last = groups[groups.length - 1];
-      if (last) {
-        const candidate = [...last, s];
-        if (JSON.stringify(render(candidate)).length <= budget.maxCharacters && safe(candidate)) {
-          groups[groups.length - 1] = candidate;
-          continue;
+      if (JSON.stringify(render([s])).length <= budget.maxCharacters) { pieces.push(s); continue; }
+      // The events of the other chunks count as outside the chunk: no pattern holding it (with
+      // the matchers of other services) may match them too.
+      const chunk = (ms: Array<string | { prefix: string }>): Svc => {
+        const inChunk = s.events.filter(e => ms.some(m => hit(m, e)));
+        return { ...s, matchers: ms, events: inChunk, others: [...s.others, ...s.events.filter(e => !inChunk.includes(e))], count: inChunk.length };
+      };
+      const chunks: Svc[] = [];
+      let current: Array<string | { prefix: string }> = [];
+      for (const m of s.matchers) {
+        if (current.length && JSON.stringify(render([chunk([...current, m])])).length > budget.maxCharacters) {
+          chunks.push(chunk(current));
+          current = [m];
+        } else {
+          current.push(m);
         }
+      }
+      chunks.push(chunk(current));
+      const twice = s.events.filter(e => chunks.filter(c => c.events.includes(e)).length !== 1);
+      if (twice.length > 0) {
+        throw new Error(`PolicyPacker: the events of ${s.count} actions of ${s.source} need ${JSON.stringify(render([s])).length} characters in one pattern, over the ${budget.name} budget of ${budget.maxCharacters}, and cannot be split (${twice.slice(0, 3).join(', ')} would match two patterns or none). Raise the budget or narrow the actions.`);
+      }
+      pieces.push(...chunks);
+    }
+
+    // First fit: each service goes into the first pattern it fits (size and safety), so a large
+    // service does not close a pattern that later small ones could still fill.
+    const groups: Svc[][] = [];
+    for (const s of pieces) {
+      const at = groups.findIndex(g => {
+        const candidate = [...g, s];
+        return JSON.stringify(render(candidate)).length <= budget.maxCharacters && safe(candidate);
+      });
+      if (at >= 0) {
+        groups[at] = [...groups[at], s];
+        continue;
       }
       const alone = JSON.stringify(render([s])).length;
       if (alone > budget.maxCharacters) {

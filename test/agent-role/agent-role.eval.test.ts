@@ -8,8 +8,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AgentRole, AgentRoleProps } from '../../src/agent-role';
-import { ActionCatalog, ActionCategory } from '../../src/catalog';
+import { ActionCatalog, ActionCategory, EnforcementPoint } from '../../src/catalog';
 import { AgentIdentity } from '../../src/identity';
+import { DenyPlan } from '../../src/policy';
 import { ACCOUNT, ADMINISTRATOR_ACCESS, Decision, PolicySet, Principal, REGION, resolveTemplate, rolePolicies, simulate, simulateMany, SimRequest, sweep, tally } from '../harness';
 
 // Each proof evaluates the whole action catalog through iam-simulate workers after a synth:
@@ -257,7 +258,11 @@ describe('AgentRole evaluated with the ephemeral exception and passable roles', 
   test('5. exemptable deletes are allowed on resources tagged ephemeral; the others never', async () => {
     const curated = new Set(ActionCatalog.actions({ categories: [ActionCategory.WEAKEN, ActionCategory.EXPOSE, ActionCategory.ESCALATE] }));
     const admin = new Set(ActionCatalog.administrationServices());
-    const destroy = ActionCatalog.actions({ categories: [ActionCategory.DESTROY] }).filter(a => !curated.has(a));
+    // An action is exemptable when every unconditional rule naming it is (the plan's Destroy group);
+    // DESTROY effect rules that are not (revocations, commitments, ...) stay denied whatever the tag.
+    const soft = new Set(DenyPlan.of({ point: EnforcementPoint.IDENTITY, allowEphemeralDeletes: true }).groups.find(g => g.name === 'Destroy')!.actions);
+    const hardDestroy = ActionCatalog.actions({ categories: [ActionCategory.DESTROY] }).filter(a => !curated.has(a) && !soft.has(a));
+    const destroy = ActionCatalog.actions({ categories: [ActionCategory.DESTROY] }).filter(a => !curated.has(a) && soft.has(a));
     const exemptable = destroy.filter(a => ActionCatalog.describe(a).supportsResourceTag);
     // Actions without aws:ResourceTag never receive the key from AWS, so the deny's
     // StringNotEquals is true for them whatever the resource's tags: they are evaluated as
@@ -282,8 +287,8 @@ describe('AgentRole evaluated with the ephemeral exception and passable roles', 
     figure('exemptable S3 bucket deletes that need bucket ABAC', s3);
     expect(ex.denied.filter(a => !admin.has(a.split(':')[0]) && !a.startsWith('s3:'))).toEqual([]);
     expect(ex.allowed.length).toBeGreaterThan(1000);
-    // The curated categories (WEAKEN/EXPOSE/ESCALATE) ignore the tag.
-    const c = tally(await sweep(set, [...curated].filter(a => a !== 'iam:PassRole'), { principal: AGENT, resourceTags: EPHEMERAL }));
+    // The curated categories (WEAKEN/EXPOSE/ESCALATE) and the DESTROY rules that are not exemptable ignore the tag.
+    const c = tally(await sweep(set, [...[...curated].filter(a => a !== 'iam:PassRole'), ...hardDestroy], { principal: AGENT, resourceTags: EPHEMERAL }));
     expect(c.errors).toEqual([]);
     expect(c.allowed).toEqual([]);
   });

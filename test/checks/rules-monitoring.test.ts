@@ -66,8 +66,8 @@ describe('AG-MON1 agent role without a destructive-call alarm', () => {
     const app = newApp();
     const stack = newStack(app);
     agentRole(stack);
-    l1Rule(stack, 'Numeric', { detail: { eventVersion: [{ numeric: ['>', 0] }] } });
-    expect(findingsOf(app, 'AG-MON1')[0].message).toMatch(/rule Numeric: event pattern: unsupported operator 'numeric'/);
+    l1Rule(stack, 'Cidr', { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } });
+    expect(findingsOf(app, 'AG-MON1')[0].message).toMatch(/rule Cidr: event pattern: unsupported operator 'cidr'/);
   });
 
   test('L2: an events.Rule on the role ARN covers an L2 role tagged as agent', () => {

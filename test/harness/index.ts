@@ -101,6 +101,11 @@ function roleSessionArn(p: Principal): string {
   return m ? `arn:aws:sts::${m[1]}:assumed-role/${m[2]}/${p.sessionName ?? 'agent-session'}` : p.arn;
 }
 
+/** The account field of a resource ARN, when it has one (S3 bucket and object ARNs have none). */
+function accountOfResource(arn: string): string | undefined {
+  return /^arn:aws[a-z-]*:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
+}
+
 function accountOf(arn: string): string {
   return /^arn:aws:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1] ?? ACCOUNT;
 }
@@ -116,6 +121,15 @@ export function toSimulation(policies: PolicySet, req: SimRequest): any {
     'aws:SecureTransport': 'true',
     'aws:RequestedRegion': REGION,
   };
+  // AWS includes the resource's owner account (and its organization, when it has one) in the request
+  // context of most actions on a resource; the harness's own account is in ORG_ID, another account
+  // is in no organization unless the request says so.
+  const resource = req.resource ?? resourceArnFor(req.action, req.resourceAccount ?? account);
+  if (resource !== '*') {
+    const owner = req.resourceAccount ?? accountOfResource(resource) ?? account;
+    context['aws:ResourceAccount'] = owner;
+    if (owner === account) context['aws:ResourceOrgID'] = ORG_ID;
+  }
   for (const [k, v] of Object.entries(req.principal.tags ?? {})) context[`aws:PrincipalTag/${k}`] = v;
   for (const [k, v] of Object.entries(req.resourceTags ?? {})) context[`aws:ResourceTag/${k}`] = v;
   if (req.requestTags) {

@@ -35,6 +35,38 @@ export const LOOKALIKE_SOURCE: Caller = { rolePathAndName: '/team/ops', sessionN
 
 let counter = 0;
 
+/** A value that matches an IAM or EventBridge wildcard pattern (`*`, `?`). */
+export const likeValue = (pattern: string) => pattern.replace(/\*/g, 'x').replace(/\?/g, 'y');
+
+/**
+ * CloudTrail record fields that satisfy an EventBridge `detail` filter (a catalog rule's
+ * `eventDetailJson`): the first value of each matcher. Throws on a matcher it cannot satisfy.
+ */
+export function satisfying(filter: unknown): any {
+  if (Array.isArray(filter)) {
+    // A matcher that gives a value, rather than `exists: false` (the field left out).
+    const f = filter.find(x => !(x && typeof x === 'object' && (x as any).exists === false)) ?? filter[0];
+    if (f === null || typeof f !== 'object') return f;
+    const op = f as Record<string, any>;
+    if ('numeric' in op) return Number(op.numeric[1]) - 1;
+    if ('exists' in op) return op.exists ? 'present' : undefined;
+    if ('wildcard' in op) return likeValue(op.wildcard);
+    if ('prefix' in op) return `${op.prefix}x`;
+    if ('anything-but' in op) {
+      const but = op['anything-but'];
+      return typeof but === 'string' ? `${but}-other` : 'arn:aws:iam::111111111111:role/other';
+    }
+    throw new Error(`no event value for the matcher ${JSON.stringify(op)}; extend test/monitoring/records.ts`);
+  }
+  if (filter && typeof filter === 'object') {
+    const f = filter as Record<string, unknown>;
+    // `$or`: the first branch.
+    if (Array.isArray(f.$or)) return satisfying({ ...f.$or[0] as object, ...Object.fromEntries(Object.entries(f).filter(([k]) => k !== '$or')) });
+    return Object.fromEntries(Object.entries(f).map(([k, v]) => [k, satisfying(v)]));
+  }
+  throw new Error(`unexpected event filter ${JSON.stringify(filter)}`);
+}
+
 function userIdentity(c: Caller): any {
   const account = c.account ?? ACCOUNT;
   if (c.userName) {

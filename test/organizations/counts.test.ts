@@ -4,7 +4,7 @@
  * they do not fit: the rest go to an ancestor level, or synthesis fails with the figures.
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { ActionCategory, AgentIdentity, AgentRcp, AgentScp, PolicyBudget } from '../../src';
+import { ActionCatalog, ActionCategory, AgentIdentity, AgentRcp, AgentScp, PolicyBudget } from '../../src';
 
 jest.setTimeout(120_000);
 
@@ -41,6 +41,7 @@ test('every option on: the documents that do not fit the OU go to the root; none
     matchAgentTag: true,
     agentPrincipalArnPatterns: PATTERNS,
     allowEphemeralDeletes: true,
+    optInRules: ActionCatalog.optInRuleIds(),
     overflowLevels: [{ targetIds: ['r-ab12'] }],
   };
   const scp = new AgentScp(stack, 'Scp', { ...common, breakGlassPrincipalArnPatterns: BREAK_GLASS, denyLeaveOrganization: true });
@@ -50,7 +51,7 @@ test('every option on: the documents that do not fit the OU go to the root; none
   for (const [, n] of s) expect(n + 1).toBeLessThanOrEqual(PolicyBudget.SCPS_PER_TARGET);
   for (const [, n] of r) expect(n + 1).toBeLessThanOrEqual(PolicyBudget.RCPS_PER_TARGET);
   expect(scp.policies[0].targetIds).toEqual(['ou-ab12-cd34ef56']); // the guard statements stay on the targets
-  figures.push(`every option on (5 categories, tag + 2 ARN patterns, 2 break-glass patterns): SCP ${scp.policies.length} documents `
+  figures.push(`every option on (5 categories, every opt-in rule, tag + 2 ARN patterns, 2 break-glass patterns): SCP ${scp.policies.length} documents `
     + `(${scp.documentSizes.join(' / ')} characters): ${[...s].map(([t, n]) => `${t} ${n} + FullAWSAccess = ${n + 1} of ${PolicyBudget.SCPS_PER_TARGET}`).join('; ')}`);
   figures.push(`every option on: RCP ${rcp.policies.length} documents (${rcp.documentSizes.join(' / ')} characters): `
     + `${[...r].map(([t, n]) => `${t} ${n} + RCPFullAWSAccess = ${n + 1} of ${PolicyBudget.RCPS_PER_TARGET}`).join('; ')}`);

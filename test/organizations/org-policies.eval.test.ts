@@ -87,7 +87,8 @@ test('1. agent: no DESTROY/WEAKEN/EXPOSE/ESCALATE action allowed on untagged res
   expect(DENIED.filter(a => !decisions.has(a))).toEqual([]);
   expect(allowed.filter(a => DENIED_SET.has(a))).toEqual([]);
   // Everything else stays allowed, except what the plan denies under a condition the sample request meets:
-  // tagging calls (guard rules) and driving compute the agent does not own (borrowed power: the samples are untagged).
+  // tagging calls (guard rules), driving compute the agent does not own (borrowed power: the samples are untagged)
+  // and negated conditions on a key the sample lacks (fail closed: a directory-bucket session without a mode is ReadWrite).
   const conditional = new Set(scp.denyPlan.actions());
   expect(denied.filter(a => !DENIED_SET.has(a) && !TAGGING.has(a) && !conditional.has(a))).toEqual([]);
   const reads = SWEPT.filter(a => ['Read', 'List'].includes(ActionCatalog.describe(a).accessLevel) && !DENIED_SET.has(a));
@@ -128,8 +129,9 @@ test('2. non-agent principal: 0 extra denials over the whole catalog (guard stat
 });
 
 test('3. ephemeral: exemptable deletes allowed on tagged resources; forging the tag denied', async () => {
-  const exemptable = ActionCatalog.actions({ categories: [ActionCategory.DESTROY], supportsResourceTag: true })
-    .filter(a => ActionCatalog.describe(a).categories.filter(c => c !== ActionCategory.DISRUPT).length === 1);
+  // Exemptable: the plan's Destroy group (every unconditional rule naming the action may spare ephemeral resources).
+  const soft = new Set(scp.denyPlan.groups.find(g => g.name === 'Destroy')!.actions);
+  const exemptable = ActionCatalog.actions({ categories: [ActionCategory.DESTROY], supportsResourceTag: true }).filter(a => soft.has(a));
   const decisions = await sweep(FULL, exemptable, { principal: P.agent, resourceTags: { [AgentIdentity.EPHEMERAL_TAG_KEY]: 'true' } });
   const { allowed, denied, errors } = tally(decisions);
   expect(errors).toEqual([]);

@@ -61,6 +61,11 @@ export function validateAgentRoleProps(path: string, props: AgentRoleProps): num
       }
     }
   }
+  for (const id of props.optInRules ?? []) {
+    if (!ActionCatalog.optInRuleIds().includes(id)) {
+      throw fail(`optInRules: '${id}' is not an opt-in rule of the catalog. Use ids of ActionCatalog.optInRuleIds(): ${ActionCatalog.optInRuleIds().join(', ')}.`);
+    }
+  }
   if (props.sourceIdentityPrefix !== undefined) {
     if (Token.isUnresolved(props.sourceIdentityPrefix)) throw fail('sourceIdentityPrefix: a token was given. Give a literal prefix such as \'guardrails-agent.\'.');
     const problem = sourceIdentityPrefixProblem(props.sourceIdentityPrefix);

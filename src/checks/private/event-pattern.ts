@@ -1,8 +1,12 @@
 /**
  * Decides whether an EventBridge event pattern matches an event, for the filters the
  * monitoring checks meet: exact values, prefix, suffix, wildcard, equals-ignore-case,
- * exists, anything-but and `$or`. Any other operator throws, so an unknown filter is never
- * counted as a match.
+ * exists, anything-but, numeric and `$or`. Any other operator throws, so an unknown filter is
+ * never counted as a match.
+ *
+ * A field path that goes through an array of objects (CloudTrail's `changeBatch.changes[].action`)
+ * matches on the values of every element, as EventBridge flattens arrays.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-arrays.html
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
  */
@@ -19,16 +23,28 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function matchObject(pattern: Record<string, unknown>, event: Record<string, unknown>): boolean {
+/** The values a key has in an object, or in every object of an array (flattened, as EventBridge does). */
+function valuesAt(event: unknown, key: string): unknown {
+  if (Array.isArray(event)) {
+    const out = event.flatMap(e => {
+      const v = valuesAt(e, key);
+      return v === undefined ? [] : Array.isArray(v) ? v : [v];
+    });
+    return out.length ? out : undefined;
+  }
+  return isObject(event) ? event[key] : undefined;
+}
+
+function matchObject(pattern: Record<string, unknown>, event: unknown): boolean {
   for (const [key, filter] of Object.entries(pattern)) {
     if (key === '$or') {
       if (!Array.isArray(filter)) throw new Error('event pattern: $or must be a list of patterns');
       if (!filter.some(p => isObject(p) && matchObject(p, event))) return false;
       continue;
     }
-    const value = event[key];
+    const value = valuesAt(event, key);
     if (isObject(filter)) {
-      if (!matchObject(filter, isObject(value) ? value : {})) return false;
+      if (!matchObject(filter, isObject(value) || Array.isArray(value) ? value : {})) return false;
       continue;
     }
     if (!Array.isArray(filter)) throw new Error(`event pattern: the filter of '${key}' must be a list or an object`);
@@ -37,7 +53,7 @@ function matchObject(pattern: Record<string, unknown>, event: Record<string, unk
   return true;
 }
 
-const OPERATORS = new Set(['prefix', 'suffix', 'wildcard', 'equals-ignore-case', 'anything-but', 'exists']);
+const OPERATORS = new Set(['prefix', 'suffix', 'wildcard', 'equals-ignore-case', 'anything-but', 'exists', 'numeric']);
 
 function matchField(filters: unknown[], value: unknown): boolean {
   for (const f of filters) {
@@ -79,6 +95,18 @@ function matchOperator(op: Record<string, unknown>, v: unknown): boolean {
     case 'equals-ignore-case':
       if (typeof arg !== 'string') throw new Error('event pattern: equals-ignore-case needs a string');
       return s !== undefined && s.toLowerCase() === arg.toLowerCase();
+    case 'numeric': {
+      if (!Array.isArray(arg) || arg.length === 0 || arg.length % 2 !== 0) throw new Error('event pattern: numeric needs operator/value pairs');
+      if (typeof v !== 'number') return false;
+      for (let i = 0; i < arg.length; i += 2) {
+        const [cmp, bound] = [arg[i], arg[i + 1]];
+        if (typeof bound !== 'number') throw new Error('event pattern: numeric needs number bounds');
+        const ok = cmp === '<' ? v < bound : cmp === '<=' ? v <= bound : cmp === '=' ? v === bound : cmp === '>=' ? v >= bound : cmp === '>' ? v > bound : undefined;
+        if (ok === undefined) throw new Error(`event pattern: unsupported numeric comparison '${String(cmp)}'`);
+        if (!ok) return false;
+      }
+      return true;
+    }
     case 'anything-but': {
       if (isObject(arg)) return !matchOperator(arg, v);
       const list = Array.isArray(arg) ? arg : [arg];

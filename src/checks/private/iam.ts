@@ -53,6 +53,33 @@ function handsOffToCloudFormation(s: Record<string, unknown>): boolean {
     && c.values.length === 1 && c.values[0] === 'cloudformation.amazonaws.com');
 }
 
+/** Figures of the checked deny plan: how many catalog rules an agent role is held to. */
+export interface PlanFigures {
+  /** Rules of the checked plan. */
+  readonly rules: number;
+  /** Of them, rules that deny under a condition or on some resources only. */
+  readonly scoped: number;
+  /** Actions the plan denies. */
+  readonly actions: number;
+  /** Opt-in rules of the catalog, not required by the checks. */
+  readonly optIn: number;
+}
+
+/** Figures of the checked deny plan. */
+export function planFigures(): PlanFigures {
+  const plan = checkedPlan();
+  const scoped = plan.ruleIds.filter(id => {
+    const r = ActionCatalog.rule(id);
+    return r.conditions.length > 0 || r.resources !== undefined || r.notResources !== undefined;
+  }).length;
+  return { rules: plan.ruleIds.length, scoped, actions: plan.actions().length, optIn: ActionCatalog.optInRuleIds().length };
+}
+
+/** The figures as words, e.g. `187 catalog rules (23 under a condition or on some resources) over 2,900 actions`. */
+export function planFiguresText(f: PlanFigures = planFigures()): string {
+  return `${f.rules} catalog rules (${f.scoped} of them under a condition or on some resources only) over ${f.actions.toLocaleString('en-US')} actions; ${f.optIn} opt-in rules not required`;
+}
+
 interface ManagedPolicyData {
   readonly statements?: unknown[];
   readonly allows?: string[];
@@ -346,16 +373,26 @@ export class PolicyEvaluator {
     return allowed;
   }
 
-  /** Actions a counted Deny removes: an action counts when a Deny covering it counts for its group. */
+  /**
+   * Actions a counted Deny removes. An action in several groups of the plan (`s3:PutObject` under
+   * two conditions) counts only when a Deny counts for every one of its groups: a Deny of one
+   * condition leaves the requests of the other open.
+   */
   private denies(policies: AttachedPolicy[], role: EvaluatedRole): Set<string> {
-    const denied = new Set<string>();
+    const covered = new Set<string>();
+    const key = (a: string, g: DenyGroup) => `${a.toLowerCase()}\u0000${g.name}`;
     for (const p of policies) {
       for (const s of p.statements ?? []) {
         const groups = this.denyGroups(s, role);
         if (!groups || groups.size === 0) continue;
         const acts = this.statementActions(s) ?? new Set<string>();
-        for (const g of groups) for (const a of g.actions) if (acts.has(a.toLowerCase())) denied.add(a.toLowerCase());
+        for (const g of groups) for (const a of g.actions) if (acts.has(a.toLowerCase())) covered.add(key(a, g));
       }
+    }
+    const denied = new Set<string>();
+    for (const a of this.plan.actions()) {
+      const mine = this.plan.groups.filter(g => g.actions.includes(a));
+      if (mine.every(g => covered.has(key(a, g)))) denied.add(a.toLowerCase());
     }
     return denied;
   }

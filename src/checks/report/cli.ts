@@ -1,18 +1,23 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GuardrailReport } from './guardrail-report';
+import { ActionCatalog } from '../../catalog/action-catalog';
 import { BOOTSTRAP_TEMPLATE_USAGE, bootstrapTemplateCommand } from '../../deploy/private/bootstrap-cli';
 
 const USAGE = `Usage: cdk-agent-guardrails report [cdk.out] [--json]
+       cdk-agent-guardrails explain <service:Action | eventSource eventName> [--json]
 
-Reads a synthesized cloud assembly (default: ./cdk.out), runs the guardrail rules over every
-stack and prints, per stack and per layer, what is guarded, what is not, and why.
+report   Reads a synthesized cloud assembly (default: ./cdk.out), runs the guardrail rules over
+         every stack and prints, per stack and per layer, what is guarded, what is not, and why.
+explain  Says why the guardrails refuse an action (or a CloudTrail event, as an alert names it:
+         ec2.amazonaws.com TerminateInstances): every catalog rule that names it, with its
+         conditions, reason, source and the safer alternative.
 
-  --json    print JSON for pipelines instead of the table
+  --json    print JSON instead of text
   --help    print this help
 
-Exit codes: 0 passed; 1 a required layer is missing or weak, or an error finding is open;
-2 usage error or unreadable assembly.
+Exit codes: 0 passed (report) or explained (explain); 1 a required layer is missing or weak, or
+an error finding is open; 2 usage error, unreadable assembly or unknown action.
 `;
 
 /** Output streams of the command (for tests). */
@@ -39,6 +44,7 @@ export function main(argv: string[], io: CliIo = { out: t => process.stdout.writ
     return 0;
   }
   const command = args.shift();
+  if (command === 'explain') return explain(args, io);
   if (command !== 'report') {
     io.err(`${command === undefined ? 'No command given' : `Unknown command '${command}'`}.\n\n${USAGE}`);
     return 2;
@@ -64,6 +70,33 @@ export function main(argv: string[], io: CliIo = { out: t => process.stdout.writ
   }
   io.out(json ? report.toJson() + '\n' : report.toTable());
   return report.exitCode;
+}
+
+/** `explain <service:Action>` or `explain <eventSource> <eventName>`. */
+function explain(args: string[], io: CliIo): number {
+  const json = args.includes('--json');
+  const rest = args.filter(a => a !== '--json');
+  const unknown = rest.filter(a => a.startsWith('-'));
+  if (unknown.length > 0 || rest.length === 0 || rest.length > 2) {
+    io.err(`${rest.length === 0 ? 'No action given' : `Unexpected argument(s): ${[...unknown, ...rest.slice(2)].join(' ')}`}.\n\n${USAGE}`);
+    return 2;
+  }
+  let action = rest[0];
+  if (rest.length === 2) {
+    const found = ActionCatalog.actionOfEvent(rest[0], rest[1]);
+    if (!found) {
+      io.err(`No catalog action is recorded by CloudTrail as ${rest[0]} ${rest[1]}. Give the action as service:Name, e.g. ec2:TerminateInstances.\n`);
+      return 2;
+    }
+    action = found;
+  }
+  if (!ActionCatalog.has(action)) {
+    io.err(`'${action}' is not an action of the catalog (${ActionCatalog.dataVersion}). Give it as service:Name, e.g. ec2:TerminateInstances.\n`);
+    return 2;
+  }
+  const e = ActionCatalog.explain(action);
+  io.out(json ? JSON.stringify(e, null, 2) + '\n' : e.summary + '\n');
+  return 0;
 }
 
 if (require.main === module) {

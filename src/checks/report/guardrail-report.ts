@@ -3,6 +3,7 @@ import { AgentGuardrailsChecks, AgentGuardrailsChecksProps } from '../agent-guar
 import { FindingSeverity, FindingStatus, GuardrailFinding, GuardrailLayer } from '../guardrail-finding';
 import { AppModel, AssemblyLoader, StackModel } from '../private/assembly';
 import { PLUGIN_NAME } from '../private/engine';
+import { planFigures, planFiguresText } from '../private/iam';
 import { AlarmRules } from '../private/monitoring';
 import { OrgPolicies } from '../private/organizations';
 import { StatefulResources } from '../private/stateful';
@@ -158,7 +159,7 @@ export class GuardrailReport {
         const agents = context.agentRoles().filter(a => a.resource.stack === stack);
         if (agents.length === 0) return { layer, status: LayerStatus.NOT_NEEDED, required: false, why: 'no agent roles in this stack', guarded: [], notGuarded };
         const guarded = agents.filter(a => !flagged.has(a.resource.logicalId)).map(a => `agent role ${a.resource.logicalId} (${a.reason}): permissions boundary set, no guarded catalog action allowed`);
-        return { layer, status: statusOf(true, true, guarded.length === 0), required: true, why: `${agents.length} agent role(s): each needs a boundary and denies`, guarded, notGuarded };
+        return { layer, status: statusOf(true, true, guarded.length === 0), required: true, why: `${agents.length} agent role(s): each needs a boundary and the denies of ${planFiguresText()}`, guarded, notGuarded };
       }
       case GuardrailLayer.ORGANIZATIONS: {
         const policies = OrgPolicies.of({ ofType: t => stack.resources.filter(r => r.type === t) });
@@ -258,6 +259,7 @@ export class GuardrailReport {
       rules: AgentGuardrailsChecks.rules().map(r => ({
         id: r.id, name: r.name, layer: r.layer, severity: r.severity, acknowledgeable: r.acknowledgeable,
       })),
+      catalog: planFigures(),
       summary: {
         stacks: this.stacks.length,
         openFindings: open.length,
@@ -277,6 +279,7 @@ export class GuardrailReport {
     const open = this.findings.filter(f => f.status !== FindingStatus.ACKNOWLEDGED);
     lines.push(`cdk-agent-guardrails report: ${this.directory}`);
     lines.push(`${this.stacks.length} stack(s), ${AgentGuardrailsChecks.rules().length} rules, ${open.length} open finding(s), ${this.findings.length - open.length} acknowledged`);
+    lines.push(`Agent roles are held to the deny plan of ${planFiguresText()}.`);
     const rows: string[][] = [];
     for (const s of this.stacks) {
       lines.push('');

@@ -16,11 +16,12 @@ const RESULT: Record<string, string> = {
 
 /**
  * The alert text, as an AWS Chatbot (Amazon Q Developer) custom notification so Slack renders
- * it; email subscribers receive the same JSON. Says who, what, where, the result and links to
- * the CloudTrail event history entry (which shows the full request parameters).
+ * it; email subscribers receive the same JSON. Says who, what, where, the result, the safer
+ * alternative (when the rule behind the pattern records one), how to ask the catalog why, and
+ * links to the CloudTrail event history entry (which shows the full request parameters).
  * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
  */
-export function alertMessage(severity: string): events.RuleTargetInput {
+export function alertMessage(severity: string, alternative?: string): events.RuleTargetInput {
   const region = f('$.detail.awsRegion');
   const eventId = f('$.detail.eventID');
   const link = `https://${region}.console.aws.amazon.com/cloudtrailv2/home?region=${region}#/events/${eventId}`;
@@ -36,6 +37,8 @@ export function alertMessage(severity: string): events.RuleTargetInput {
         `*What:* ${f('$.detail.eventSource')} ${f('$.detail.eventName')} at ${f('$.detail.eventTime')}`,
         `*Where:* account ${f('$.detail.recipientAccountId')}, region ${region}, from ${f('$.detail.sourceIPAddress')}`,
         `*Result:* ${RESULT[severity]}`,
+        ...(alternative ? [`*Instead:* ${alternative}`] : []),
+        `*Why:* npx cdk-agent-guardrails explain ${f('$.detail.eventSource')} ${f('$.detail.eventName')}`,
         `*Event:* ${link}`,
       ].join('\n'),
       nextSteps: severity === 'DENIED'

@@ -13,13 +13,15 @@ export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 export const RULES_PER_BUS_QUOTA = PolicyBudget.RULES_PER_EVENT_BUS;
 
 /** The deny plan the alarm watches: every rule enforceable at EVENTS in the categories (guard rules included). */
-export function watchedPlan(categories: ActionCategory[] | undefined, services: string[] | undefined): DenyPlan {
-  return DenyPlan.of({ point: EnforcementPoint.EVENTS, categories, services });
+export function watchedPlan(categories: ActionCategory[] | undefined, services: string[] | undefined, optInRules?: string[]): DenyPlan {
+  return DenyPlan.of({ point: EnforcementPoint.EVENTS, categories, services, optInRules });
 }
 
 /** What packing the plan's groups produced. */
 export interface PlanPatterns {
   readonly patterns: PackedEventPattern[];
+  /** For each pattern (same order), the safer alternative its alert names: the group's, when the group renders one rule that has one. */
+  readonly alternatives: Array<string | undefined>;
   readonly actionsWatched: number;
   readonly actionsCovered: number;
   readonly actionsWithoutEvent: string[];
@@ -54,7 +56,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * Packs the plan's actions into patterns carrying `extra`: the actions of every group without an
  * event filter together (the filter is the same for all of them), and each group with an event
  * filter on its own. For the succeeded (CRITICAL) patterns, groups the alarm watches only when
- * refused are left out.
+ * refused are left out. An action the unfiltered patterns watch leaves the filtered ones, so a
+ * call matches one pattern.
  */
 export function planPatterns(plan: DenyPlan, extra: Record<string, unknown>, budget: PolicyBudget | undefined, refused = true): PlanPatterns {
   const byFilter = new Map<string, { detail: Record<string, unknown>; actions: Set<string>; rules: string[] }>();
@@ -70,20 +73,33 @@ export function planPatterns(plan: DenyPlan, extra: Record<string, unknown>, bud
     slot.rules.push(...g.ruleIds);
   }
   const patterns: PackedEventPattern[] = [];
+  const alternatives: Array<string | undefined> = [];
   const without = new Set<string>();
   // An action may sit in several filters (e.g. CreateChangeSet with its stored-role and its
-  // IMPORT filter): counted once.
+  // IMPORT filter, ssm:PutParameter under two conditions): counted once.
   const covered = new Set<string>();
+  // An action watched without a filter (every refusal of UpdateAutoScalingGroup alerts, by the
+  // launch-template rule) leaves the filtered slots (its maxSize 0 filter): one alert per call.
+  const plain = byFilter.get('')?.actions ?? new Set<string>();
+  for (const [key, slot] of byFilter) {
+    if (key === '') continue;
+    plain.forEach(a => slot.actions.delete(a));
+    if (slot.actions.size === 0) byFilter.delete(key);
+  }
   for (const slot of byFilter.values()) {
+    // The alert names the safer alternative when the patterns render one rule that records one.
+    const ruleIds = [...new Set(slot.rules)];
+    const alternative = ruleIds.length === 1 ? ActionCatalog.rule(ruleIds[0]).saferAlternative : undefined;
     const r = PolicyPacker.packEventPatterns({
       actions: [...slot.actions], budget, maxPatterns: RULES_PER_BUS_QUOTA, extraDetailJson: JSON.stringify(slot.detail),
     });
     patterns.push(...r.patterns);
+    alternatives.push(...r.patterns.map(() => alternative));
     const missing = new Set(r.actionsWithoutEvent);
     slot.actions.forEach(a => { if (!missing.has(a)) covered.add(a); });
     r.actionsWithoutEvent.forEach(a => without.add(a));
   }
-  return { patterns, actionsWatched: plan.actions().length, actionsCovered: covered.size, actionsWithoutEvent: [...without].sort() };
+  return { patterns, alternatives, actionsWatched: plan.actions().length, actionsCovered: covered.size, actionsWithoutEvent: [...without].sort() };
 }
 
 /** One branch of the tampering pattern: an event source, the watched event names, and the guarded resource fields. */

@@ -104,6 +104,14 @@ export class OrgInput {
     }
   }
 
+  /** Opt-in rule ids must be rules of the catalog that are opt-in. */
+  public validateOptInRules(ids: string[] | undefined): void {
+    const known = ActionCatalog.optInRuleIds();
+    for (const id of ids ?? []) {
+      if (!known.includes(id)) throw this.error(`optInRules: '${id}' is not an opt-in rule of the catalog. Use ids of ActionCatalog.optInRuleIds(): ${known.join(', ')}.`);
+    }
+  }
+
   /** Validates the categories a construct denies. */
   public validateCategories(categories: ActionCategory[]): void {
     if (categories.length === 0) {

@@ -1,7 +1,7 @@
 import { setActions } from '../../../policy/private/guards';
 import { GuardrailLayer } from '../../guardrail-finding';
 import { tagsOf } from '../../private/assembly';
-import { checkedExecutionPlan, isGuardedExecutionRole, PolicyEvaluator } from '../../private/iam';
+import { checkedExecutionPlan, isGuardedExecutionRole, PolicyEvaluator, planFiguresText } from '../../private/iam';
 import { GuardrailRule, RuleContext, RuleHit } from '../rule';
 
 const EXAMPLES = 5;
@@ -40,7 +40,7 @@ export class AgentRoleDestructiveRule extends GuardrailRule {
         const first = telling.filter(a => result.allowed.includes(a));
         const shown = [...first, ...result.allowed.filter(a => !first.includes(a))].slice(0, EXAMPLES).join(', ');
         const cond = result.conditional.length ? `, ${result.conditional.length} of them under a condition such as a guardrail tag key (${[...new Set(result.conditional.map(c => c.group))].join(', ')})` : '';
-        parts.push(`allows ${result.allowed.length} actions of the deny plan that no Deny removes${cond} (e.g. ${shown}${result.allowed.length > EXAMPLES ? ', ...' : ''})`);
+        parts.push(`allows ${result.allowed.length} actions of the deny plan (${planFiguresText()}) that no Deny removes${cond} (e.g. ${shown}${result.allowed.length > EXAMPLES ? ', ...' : ''})`);
       }
       if (result.unknown.length > 0) {
         parts.push(`has policies this check cannot read, counted as unsafe: ${result.unknown.join('; ')}`);
