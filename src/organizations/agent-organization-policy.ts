@@ -74,7 +74,11 @@ export interface AgentOrganizationPolicyProps {
    * actions that support `aws:ResourceTag`). An agent may set the tag only when it creates a
    * resource, never add it to or remove it from an existing one.
    *
-   * @default true
+   * AgentScp: off by default, as on AgentRole. With the default categories, the deny plan with
+   * the exception needs one SCP document more than one target holds beside FullAWSAccess (10
+   * documents instead of 9): turn it on together with `overflowLevels`.
+   *
+   * @default - false for AgentScp, true for AgentRcp (the agent's identity policies and the SCP still refuse the deletes unless they allow them too)
    */
   readonly allowEphemeralDeletes?: boolean;
 

@@ -103,8 +103,9 @@ export interface AgentScpProps extends AgentOrganizationPolicyProps {
  *   `/guardrails-agent-workload/`), and sessions whose source identity starts with
  *   `guardrails-agent.` (it survives role chaining). People and
  *   pipelines are untouched unless `scope` is `ALL_PRINCIPALS`.
- * - An agent may delete a resource tagged `guardrails:ephemeral=true`, but may not add the
- *   tag to, or remove it from, an existing resource.
+ * - With `allowEphemeralDeletes` (off by default, as on AgentRole), an agent may delete a resource
+ *   tagged `guardrails:ephemeral=true`; it may never add the tag to, or remove it from, an existing
+ *   resource.
  * - Guard the guardrails (every principal but `breakGlassPrincipalArnPatterns`): agent roles
  *   and their boundaries (guardian roles such as the kill switch's may still revoke agent
  *   sessions), guardian roles, every trail, EventBridge rules and Lambda functions named
@@ -181,7 +182,7 @@ export class AgentScp extends Construct {
     input.validateCategories(categories);
     input.validateOptInRules(props.optInRules);
     const plan = DenyPlan.of({
-      point: EnforcementPoint.SCP, categories, allowEphemeralDeletes: props.allowEphemeralDeletes ?? true, optInRules: props.optInRules,
+      point: EnforcementPoint.SCP, categories, allowEphemeralDeletes: props.allowEphemeralDeletes ?? false, optInRules: props.optInRules,
     });
 
     // --- guard the guardrails: every principal but break-glass (and, to revoke sessions, the guardians)
@@ -240,6 +241,11 @@ export class AgentScp extends Construct {
     } else {
       Annotations.of(this).addWarningV2('cdk-agent-guardrails:scp-leave-organization',
         'denyLeaveOrganization is false: an account administrator, or an agent that gains administrator rights, can take the account out of the organization and out of reach of every SCP and RCP.');
+    }
+    if (props.allowEphemeralDeletes === true) {
+      Annotations.of(this).addWarningV2('cdk-agent-guardrails:scp-ephemeral-deletes',
+        `allowEphemeralDeletes is on: agents may delete any resource tagged ${AgentIdentity.EPHEMERAL_TAG_KEY}=${AgentIdentity.EPHEMERAL_TAG_VALUE} `
+        + 'where the delete supports aws:ResourceTag, in every target account. Never tag production resources with it.');
     }
     if (scopeMode === AgentPolicyScope.ALL_PRINCIPALS && (props.overflowLevels ?? []).length > 0) {
       Annotations.of(this).addWarningV2('cdk-agent-guardrails:scp-lockdown-overflow',

@@ -43,8 +43,8 @@ function roleSet(props: Partial<AgentRoleProps> = {}): PolicySet {
 
 function scpSet(props: Partial<AgentScpProps> = {}): PolicySet {
   const stack = new Stack(new App(), 'Org');
-  // The default SCPs (effect rules, borrowed power, agents matched by ARN and by source identity)
-  // are 10 documents: one target holds 9 besides FullAWSAccess, so the rest go to the root.
+  // The default SCPs fit one target (9 besides FullAWSAccess); with ephemeral deletes they are 10,
+  // and the rest go to the root. Both levels apply to the account: this is still AgentScp alone.
   new AgentScp(stack, 'Scp', { targetIds: ['ou-ab12-cd34ef56'], overflowLevels: [{ targetIds: ['r-ab12'] }], ...props });
   return { identity: [ADMINISTRATOR_ACCESS], scps: orgPolicies(resolveTemplate(Template.fromStack(stack).toJSON()), 'SERVICE_CONTROL_POLICY') };
 }
@@ -136,7 +136,7 @@ describe('evaluated', () => {
 
   test('work on what the agent owns (tagged ephemeral at creation) stays allowed when ephemeral deletes are', async () => {
     const results: string[] = [];
-    for (const [name, set] of [['AgentRole (allowEphemeralDeletes)', roleSet({ allowEphemeralDeletes: true })], ['AgentScp (defaults)', scpSet()]] as Array<[string, PolicySet]>) {
+    for (const [name, set] of [['AgentRole (allowEphemeralDeletes)', roleSet({ allowEphemeralDeletes: true })], ['AgentScp (allowEphemeralDeletes)', scpSet({ allowEphemeralDeletes: true })]] as Array<[string, PolicySet]>) {
       const d = await decide(set, MUST_ALLOW_EPHEMERAL);
       expect(errors(d)).toEqual([]);
       const refused = MUST_ALLOW_EPHEMERAL.filter(r => d.get(r.id) !== 'Allowed').map(r => `${name} ${r.id}: ${d.get(r.id)}`);

@@ -41,7 +41,7 @@ describe('AgentScp template', () => {
 
   test('covers every action of the deny plan (coverage from the packed patterns)', () => {
     const docs = contents(DEFAULT.template);
-    const plan = DenyPlan.of({ point: EnforcementPoint.SCP, allowEphemeralDeletes: true });
+    const plan = DenyPlan.of({ point: EnforcementPoint.SCP });
     for (const label of ['AgentArn', 'AgentSource']) {
       for (const g of plan.groups) {
         const patterns = docs.flatMap(d => d.Statement).filter((st: any) => new RegExp(`^${label}${g.name}\\d+$`).test(st.Sid)).flatMap((st: any) => [].concat(st.Action));
@@ -54,8 +54,20 @@ describe('AgentScp template', () => {
     expect(DEFAULT.scp.actionsDenied).toBe(plan.actions().length);
   });
 
-  test('agent denies carry the ARN condition or the source-identity condition, and the ephemeral exception on deletes only', () => {
-    const statements = contents(DEFAULT.template).flatMap(d => d.Statement);
+  test('agent denies carry the ARN condition or the source-identity condition; by default the deletes are denied unconditionally', () => {
+    const defaults = contents(DEFAULT.template).flatMap(d => d.Statement);
+    expect(defaults.some((s: any) => /^Agent(Arn|Source)Destroy\d+$/.test(s.Sid))).toBe(false);
+    expect(JSON.stringify(defaults)).not.toContain(`aws:ResourceTag/${AgentIdentity.EPHEMERAL_TAG_KEY}`);
+    expect(PolicyPacker.expand(defaults.filter((s: any) => /^AgentArnDeny\d+$/.test(s.Sid)).flatMap((s: any) => [].concat(s.Action))))
+      .toEqual(expect.arrayContaining(['rds:DeleteDBInstance', 's3:DeleteBucket', 'ec2:TerminateInstances']));
+    expect(Annotations.fromStack(DEFAULT.stack).findWarning('*', Match.stringLikeRegexp('allowEphemeralDeletes'))).toEqual([]);
+  });
+
+  test('allowEphemeralDeletes: the exception on deletes only, with a warning; one SCP more (overflowLevels)', () => {
+    expect(() => synth({ allowEphemeralDeletes: true })).toThrow(/10 SCP documents .* do not fit the attachment levels/);
+    const ephemeral = synth({ allowEphemeralDeletes: true, overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }] });
+    expect(Annotations.fromStack(ephemeral.stack).findWarning('*', Match.stringLikeRegexp('allowEphemeralDeletes is on'))).toHaveLength(1);
+    const statements = contents(ephemeral.template).flatMap(d => d.Statement);
     const destroy = statements.find((s: any) => s.Sid === 'AgentArnDestroy0');
     expect(destroy.Condition).toEqual({
       ArnLike: { 'aws:PrincipalArn': [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN] },
@@ -67,7 +79,7 @@ describe('AgentScp template', () => {
     expect(statements.find((s: any) => s.Sid === 'AgentArnGuardTagForgeryEc20')).toBeDefined();
     // The tag is opt-in (each way of recognising agents repeats every deny).
     expect(statements.some((s: any) => /^AgentTag/.test(s.Sid))).toBe(false);
-    const tagged = synth({ matchAgentTag: true, overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }] });
+    const tagged = synth({ matchAgentTag: true, allowEphemeralDeletes: true, overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }] });
     expect(contents(tagged.template).flatMap(d => d.Statement).find((s: any) => s.Sid === 'AgentTagDestroy0').Condition).toEqual({
       StringEquals: { [AgentIdentity.AGENT_TAG_CONDITION_KEY]: 'true' },
       StringNotEquals: { [`aws:ResourceTag/${AgentIdentity.EPHEMERAL_TAG_KEY}`]: 'true' },

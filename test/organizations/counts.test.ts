@@ -33,7 +33,7 @@ test('default options: SCPs and RCPs fit one level', () => {
   figures.push(`defaults: SCP ${scp.policies.length} + FullAWSAccess = ${scp.policies.length + 1} of ${PolicyBudget.SCPS_PER_TARGET}; RCP ${rcp.policies.length} + RCPFullAWSAccess = ${rcp.policies.length + 1} of ${PolicyBudget.RCPS_PER_TARGET}`);
 });
 
-test('every option on: the documents that do not fit the OU go to the root; none exceeds a quota', () => {
+test('every option on: the documents that do not fit the OU go to its parent OU and the root; none exceeds a quota', () => {
   const stack = new Stack(new App(), 'Org');
   const common = {
     targetIds: ['ou-ab12-cd34ef56'],
@@ -42,7 +42,7 @@ test('every option on: the documents that do not fit the OU go to the root; none
     agentPrincipalArnPatterns: PATTERNS,
     allowEphemeralDeletes: true,
     optInRules: ActionCatalog.optInRuleIds(),
-    overflowLevels: [{ targetIds: ['r-ab12'] }],
+    overflowLevels: [{ targetIds: ['ou-ab12-parent00'] }, { targetIds: ['r-ab12'] }],
   };
   const scp = new AgentScp(stack, 'Scp', { ...common, breakGlassPrincipalArnPatterns: BREAK_GLASS, denyLeaveOrganization: true });
   const rcp = new AgentRcp(stack, 'Rcp', common);

@@ -14,8 +14,9 @@ import {
 } from '../harness';
 
 // Each proof sweeps the whole action catalog through iam-simulate workers: measured up to 36 s per
-// test (86 s for the file) with 2 cores under load; GUARDRAILS_FULL_SWEEP evaluates far more requests.
-jest.setTimeout(process.env.GUARDRAILS_FULL_SWEEP ? 900_000 : 180_000);
+// test (86 s for the file) with 2 cores under load, and over 180 s for one test with two jest
+// workers while other jobs shared the cores; GUARDRAILS_FULL_SWEEP evaluates far more requests.
+jest.setTimeout(process.env.GUARDRAILS_FULL_SWEEP ? 900_000 : 420_000);
 
 const BREAK_GLASS_ARN = `arn:aws:iam::${ACCOUNT}:role/BreakGlass`;
 const agentTags = { [AgentIdentity.AGENT_TAG_KEY]: AgentIdentity.AGENT_TAG_VALUE };
@@ -128,11 +129,24 @@ test('2. non-agent principal: 0 extra denials over the whole catalog (guard stat
   figures.push(`2. admin, ${SWEPT.length} actions swept (every action the SCPs name + samples): 0 denials by the agent statements; the guard statements deny ${guardDenied.length} (${guardDenied.join(', ')}) on sample resources`);
 });
 
-test('3. ephemeral: exemptable deletes allowed on tagged resources; forging the tag denied', async () => {
+test('3. ephemeral (allowEphemeralDeletes): exemptable deletes allowed on tagged resources; forging the tag denied', async () => {
+  // Off by default: the default SCPs deny the deletes on ephemeral resources too.
+  expect(scp.denyPlan.groups.find(g => g.name === 'Destroy')).toBeUndefined();
+  expect(await simulate(FULL, { action: 'ec2:TerminateInstances', principal: P.agent, resourceTags: { [AgentIdentity.EPHEMERAL_TAG_KEY]: 'true' } }))
+    .toBe('ExplicitlyDenied');
+  // With the exception: one SCP more than the root holds, so an OU takes the rest (both apply to the account).
+  const ephStack = new Stack(new App(), 'Ephemeral');
+  const ephScp = new AgentScp(ephStack, 'AgentScp', {
+    targetIds: ['r-ab12'],
+    breakGlassPrincipalArnPatterns: ['arn:aws:iam::*:role/BreakGlass'],
+    allowEphemeralDeletes: true,
+    overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }],
+  });
+  const FULL_EPH: PolicySet = { ...FULL, scps: orgPolicies(resolveTemplate(Template.fromStack(ephStack).toJSON()), 'SERVICE_CONTROL_POLICY') };
   // Exemptable: the plan's Destroy group (every unconditional rule naming the action may spare ephemeral resources).
-  const soft = new Set(scp.denyPlan.groups.find(g => g.name === 'Destroy')!.actions);
+  const soft = new Set(ephScp.denyPlan.groups.find(g => g.name === 'Destroy')!.actions);
   const exemptable = ActionCatalog.actions({ categories: [ActionCategory.DESTROY], supportsResourceTag: true }).filter(a => soft.has(a));
-  const decisions = await sweep(FULL, exemptable, { principal: P.agent, resourceTags: { [AgentIdentity.EPHEMERAL_TAG_KEY]: 'true' } });
+  const decisions = await sweep(FULL_EPH, exemptable, { principal: P.agent, resourceTags: { [AgentIdentity.EPHEMERAL_TAG_KEY]: 'true' } });
   const { allowed, denied, errors } = tally(decisions);
   expect(errors).toEqual([]);
   // The evaluator drops aws:ResourceTag for resource types that do not support it, so a few stay denied.
@@ -141,19 +155,19 @@ test('3. ephemeral: exemptable deletes allowed on tagged resources; forging the 
     if (exemptable.includes(a)) expect(decisions.get(a)).toBe('Allowed');
   }
   // Not exemptable: an action that also weakens or escalates.
-  expect(await simulate(FULL, { action: 'iam:DeleteRolePermissionsBoundary', principal: P.agent, resourceTags: { [AgentIdentity.EPHEMERAL_TAG_KEY]: 'true' } })).toBe('ExplicitlyDenied');
+  expect(await simulate(FULL_EPH, { action: 'iam:DeleteRolePermissionsBoundary', principal: P.agent, resourceTags: { [AgentIdentity.EPHEMERAL_TAG_KEY]: 'true' } })).toBe('ExplicitlyDenied');
   // Forgery: adding or removing the tag on an existing resource.
   const eph = { [AgentIdentity.EPHEMERAL_TAG_KEY]: 'true' };
   const forged = [
-    await simulate(FULL, { action: 'ec2:CreateTags', principal: P.agent, requestTags: eph }),
-    await simulate(FULL, { action: 'rds:AddTagsToResource', principal: P.agent, requestTags: eph }),
-    await simulate(FULL, { action: 's3:TagResource', principal: P.agent, requestTags: { 'Guardrails:Ephemeral': 'true' } }),
-    await simulate(FULL, { action: 'dynamodb:UntagResource', principal: P.agent, context: { 'aws:TagKeys': [AgentIdentity.EPHEMERAL_TAG_KEY] } }),
+    await simulate(FULL_EPH, { action: 'ec2:CreateTags', principal: P.agent, requestTags: eph }),
+    await simulate(FULL_EPH, { action: 'rds:AddTagsToResource', principal: P.agent, requestTags: eph }),
+    await simulate(FULL_EPH, { action: 's3:TagResource', principal: P.agent, requestTags: { 'Guardrails:Ephemeral': 'true' } }),
+    await simulate(FULL_EPH, { action: 'dynamodb:UntagResource', principal: P.agent, context: { 'aws:TagKeys': [AgentIdentity.EPHEMERAL_TAG_KEY] } }),
   ];
   expect(forged).toEqual(['ExplicitlyDenied', 'ExplicitlyDenied', 'ExplicitlyDenied', 'ExplicitlyDenied']);
   // Tag on create stays possible; other tags stay possible.
-  expect(await simulate(FULL, { action: 'ec2:CreateTags', principal: P.agent, requestTags: eph, context: { 'ec2:CreateAction': 'RunInstances' } })).toBe('Allowed');
-  expect(await simulate(FULL, { action: 'rds:AddTagsToResource', principal: P.agent, requestTags: { team: 'web' } })).toBe('Allowed');
+  expect(await simulate(FULL_EPH, { action: 'ec2:CreateTags', principal: P.agent, requestTags: eph, context: { 'ec2:CreateAction': 'RunInstances' } })).toBe('Allowed');
+  expect(await simulate(FULL_EPH, { action: 'rds:AddTagsToResource', principal: P.agent, requestTags: { team: 'web' } })).toBe('Allowed');
   figures.push(`3. ephemeral: ${allowed.length} of ${exemptable.length} exemptable deletes allowed on tagged resources (${denied.length} denied: ${denied.slice(0, 8).join(', ')}${denied.length > 8 ? ', ...' : ''}); 4 of 4 forgeries denied; tag-on-create allowed`);
 });
 
