@@ -1,0 +1,91 @@
+/**
+ * Writes the synthesized templates of the reference app and of a set of construct variants to a
+ * directory, so two versions of the library can be compared byte for byte:
+ *
+ *   ts-node --transpile-only --project tsconfig.dev.json bench/templates.ts /tmp/before
+ *   (change the library)
+ *   ts-node --transpile-only --project tsconfig.dev.json bench/templates.ts /tmp/after
+ *   diff -r /tmp/before /tmp/after
+ *
+ * The variants cover the option sets that select other deny plans and budgets (ephemeral deletes,
+ * DISRUPT, custom categories, legacy SCP budget, ALL_PRINCIPALS, RCP services, passable roles,
+ * alarm on everyone and on a subset of services).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { buildGuardedAccountApp } from '../examples/guarded-account';
+import {
+  ActionCategory, AgentPolicyScope, AgentRcp, AgentRole, AgentScp, DestructiveCallAlarm, PolicyBudget, PrincipalScope,
+} from '../src';
+
+const ENV = { account: '111111111111', region: 'us-east-1' };
+
+/** Public figures of every guardrail construct in the app (statistics the packer computes). */
+function figures(app: App): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of app.node.findAll()) {
+    let f: unknown;
+    if (c instanceof AgentRole) f = { deniedActionCount: c.deniedActionCount, plan: c.denyPlan.groups.map(g => [g.name, g.actions.length]) };
+    if (c instanceof AgentScp) f = { documentSizes: c.documentSizes, actionsDenied: c.actionsDenied, actionsCovered: c.actionsCovered };
+    if (c instanceof AgentRcp) f = { documentSizes: c.documentSizes, actionsDenied: c.actionsDenied, actionsCovered: c.actionsCovered, services: c.services };
+    if (c instanceof DestructiveCallAlarm) {
+      f = { actionsWatched: c.actionsWatched, actionsCovered: c.actionsCovered, actionsWithoutEvent: c.actionsWithoutEvent, ruleInfo: c.ruleInfo };
+    }
+    if (f) out[c.node.path] = f;
+  }
+  return out;
+}
+
+function variants(app: App): void {
+  const s = (id: string) => new Stack(app, id, { env: ENV });
+  const principal = new iam.AccountPrincipal(ENV.account);
+  new AgentRole(s('RoleDefault'), 'Agent', { assumedBy: principal, roleName: 'bench-agent' });
+  new AgentRole(s('RoleEphemeral'), 'Agent', { assumedBy: principal, allowEphemeralDeletes: true });
+  new AgentRole(s('RoleDisruptive'), 'Agent', { assumedBy: principal, denyDisruptive: true, allowEphemeralDeletes: true, managedPolicyQuota: 20 });
+  new AgentRole(s('RoleDestroyOnly'), 'Agent', { assumedBy: principal, categories: [ActionCategory.DESTROY] });
+  const passStack = s('RolePassable');
+  new AgentRole(passStack, 'Agent', {
+    assumedBy: principal, passableRoles: [iam.Role.fromRoleName(passStack, 'Workload', 'workload')],
+  });
+  new AgentScp(s('ScpDefault'), 'Scp', { targetIds: ['r-ab12'] });
+  new AgentScp(s('ScpNoEphemeral'), 'Scp', { targetIds: ['r-ab12'], allowEphemeralDeletes: false, breakGlassPrincipalArnPatterns: ['arn:aws:iam::*:role/BreakGlass'] });
+  new AgentScp(s('ScpLegacy'), 'Scp', {
+    targetIds: ['r-ab12'],
+    budget: PolicyBudget.SCP_LEGACY,
+    maxPoliciesPerTarget: 5,
+    matchAgentTag: false,
+    overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }, { targetIds: ['ou-ab12-cd34ef57'] }],
+  });
+  new AgentScp(s('ScpAllPrincipals'), 'Scp', { targetIds: ['r-ab12'], scope: AgentPolicyScope.ALL_PRINCIPALS, breakGlassPrincipalArnPatterns: ['arn:aws:iam::*:role/BreakGlass'] });
+  new AgentRcp(s('RcpDefault'), 'Rcp', { targetIds: ['r-ab12'] });
+  new AgentRcp(s('RcpS3Kms'), 'Rcp', { targetIds: ['r-ab12'], services: ['s3', 'kms'], allowEphemeralDeletes: false });
+  new DestructiveCallAlarm(s('AlarmDefault'), 'Alarm', {});
+  new DestructiveCallAlarm(s('AlarmEveryone'), 'Alarm', { principalScope: PrincipalScope.EVERYONE, categories: [ActionCategory.DESTROY, ActionCategory.DISRUPT] });
+  new DestructiveCallAlarm(s('AlarmServices'), 'Alarm', { services: ['ec2', 'rds', 's3'], killSwitch: { deniedAttempts: 5 } });
+}
+
+function write(app: App, dir: string): number {
+  const assembly = app.synth();
+  let n = 0;
+  for (const st of assembly.stacks) {
+    // The template file as `cdk synth` wrote it, byte for byte.
+    fs.copyFileSync(path.join(assembly.directory, st.templateFile), path.join(dir, `${st.stackName}.template.json`));
+    n++;
+  }
+  return n;
+}
+
+const out = process.argv[2];
+if (!out) throw new Error('usage: bench/templates.ts <output directory>');
+fs.mkdirSync(out, { recursive: true });
+const refApp = buildGuardedAccountApp(new App({ outdir: path.join(out, '.cdk.out.reference') }));
+const ref = write(refApp, out);
+const variantApp = new App({ outdir: path.join(out, '.cdk.out.variants') });
+variants(variantApp);
+const more = write(variantApp, out);
+fs.writeFileSync(path.join(out, 'figures.json'), JSON.stringify({ ...figures(refApp), ...figures(variantApp) }, null, 1) + '\n');
+fs.rmSync(path.join(out, '.cdk.out.reference'), { recursive: true, force: true });
+fs.rmSync(path.join(out, '.cdk.out.variants'), { recursive: true, force: true });
+console.log(`wrote ${ref} reference-app and ${more} variant templates to ${out}`);
