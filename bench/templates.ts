@@ -29,7 +29,9 @@ function figures(app: App): Record<string, unknown> {
     let f: unknown;
     if (c instanceof AgentRole) f = { deniedActionCount: c.deniedActionCount, plan: c.denyPlan.groups.map(g => [g.name, g.actions.length]) };
     if (c instanceof AgentScp) f = { documentSizes: c.documentSizes, actionsDenied: c.actionsDenied, actionsCovered: c.actionsCovered };
-    if (c instanceof AgentRcp) f = { documentSizes: c.documentSizes, actionsDenied: c.actionsDenied, actionsCovered: c.actionsCovered, services: c.services };
+    if (c instanceof AgentRcp) {
+      f = { documentSizes: c.documentSizes, actionsDenied: c.actionsDenied, actionsCovered: c.actionsCovered, services: c.services };
+    }
     if (c instanceof DestructiveCallAlarm) {
       f = { actionsWatched: c.actionsWatched, actionsCovered: c.actionsCovered, actionsWithoutEvent: c.actionsWithoutEvent, ruleInfo: c.ruleInfo };
     }
