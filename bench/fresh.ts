@@ -19,7 +19,8 @@ export function fresh(mode: string, inputFile?: string, env: Record<string, stri
     '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'synth-child.ts'), mode, ...(inputFile ? [inputFile] : []),
   ], {
     encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // stderr (aws-cdk-lib's validation warnings) is shown only when the child fails.
+    stdio: ['ignore', 'pipe', 'pipe'],
     cwd: path.join(__dirname, '..'),
     env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.dev.json', ...env },
   });

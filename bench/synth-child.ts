@@ -111,6 +111,21 @@ function buildPlainOrg(app: App, o: PlainOrg): void {
   }));
 }
 
+/**
+ * Peak resident memory of this process. On Linux, VmHWM of /proc/self/status: getrusage's maxRSS
+ * also counts the parent's memory at fork time (the kernel carries it over exec), which made every
+ * child report the bench runner's own peak.
+ */
+function peakRssMiB(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 function catalogFile(): string {
   return path.join(__dirname, '..', 'src', 'catalog', 'data', 'catalog.json');
 }
@@ -144,7 +159,7 @@ function main(): void {
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   fs.rmSync(outdir, { recursive: true, force: true });
-  process.stdout.write(JSON.stringify({ ms, maxRssMiB: process.resourceUsage().maxRSS / 1024, sink }));
+  process.stdout.write(JSON.stringify({ ms, maxRssMiB: peakRssMiB(), sink }));
 }
 
 if (require.main === module) main();
