@@ -5,6 +5,7 @@
  * hits both.
  */
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { median } from './stats';
 
@@ -13,8 +14,26 @@ export interface Measurement {
   readonly maxRssMiB: number;
 }
 
+let checked = false;
+
+/** The children load lib/ (the package as users get it): it must be compiled from the current src/. */
+function checkLib(): void {
+  if (checked || process.env.BENCH_TARGET === 'src') return;
+  const root = path.join(__dirname, '..');
+  const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+    const p = path.join(dir, e.name);
+    return Math.max(m, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+  }, 0);
+  const built = fs.existsSync(path.join(root, 'lib', 'index.js')) ? fs.statSync(path.join(root, 'lib', 'index.js')).mtimeMs : 0;
+  if (built < newest(path.join(root, 'src'))) {
+    throw new Error('bench: lib/ is missing or older than src/. Run `npx projen compile` first (or BENCH_TARGET=src to measure the sources through ts-node).');
+  }
+  checked = true;
+}
+
 /** Runs one synth-child mode in a fresh process. */
 export function fresh(mode: string, inputFile?: string, env: Record<string, string> = {}): Measurement {
+  checkLib();
   const out = execFileSync(process.execPath, [
     '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'synth-child.ts'), mode, ...(inputFile ? [inputFile] : []),
   ], {

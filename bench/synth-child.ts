@@ -19,9 +19,26 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnDeletionPolicy, CfnOutput, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
+
+/**
+ * The library as its users load it: the JavaScript that `npx projen compile` writes to lib/ (every
+ * require of src/ is redirected there). With BENCH_TARGET=src, the TypeScript sources through
+ * ts-node instead, whose transpiled modules and source maps add about 100 MiB of memory.
+ */
+const ROOT = path.join(__dirname, '..');
+function useLib(): void {
+  if (process.env.BENCH_TARGET === 'src') return;
+  const Module = require('module'); // eslint-disable-line @typescript-eslint/no-require-imports
+  const resolve = Module._resolveFilename;
+  const src = path.join(ROOT, 'src') + path.sep;
+  Module._resolveFilename = function (request: string, ...rest: unknown[]): string {
+    const file: string = resolve.call(this, request, ...rest);
+    return file.startsWith(src) && file.endsWith('.ts') ? path.join(ROOT, 'lib', file.slice(src.length, -3) + '.js') : file;
+  };
+}
 
 // The library is required on demand (before the clock): importing it reads part of the catalog
 // (action sets used by module-level constants), which the catalog modes must not do before their clock.
@@ -34,10 +51,16 @@ const example = (): typeof import('../examples/guarded-account') => require('../
 /** The account and Region of every single-construct stack. */
 export const BENCH_ENV = { account: '111111111111', region: 'us-east-1' };
 
+/** A stack of the plain baselines: a synthesized template, rebuilt from plain `CfnResource`s. */
 export interface PlainStack {
   readonly name: string;
-  readonly resources: Record<string, { Type: string; Properties?: any; DependsOn?: any }>;
-  readonly parameters?: Record<string, any>;
+  /** The template as synthesized (Description, Parameters, Resources, Outputs). */
+  readonly template: any;
+}
+
+/** The plain input of a synthesized assembly's stacks. */
+export function plainStacks(stacks: Array<{ stackName: string; template: any }>): PlainStack[] {
+  return stacks.map(s => ({ name: s.stackName, template: s.template }));
 }
 
 /** The input of `agent-role-plain`: the AgentRole's role properties and policy documents. */
@@ -55,16 +78,34 @@ export interface PlainOrg {
   readonly policies: Array<{ content: any; type: string; targetIds: string[]; name: string; description?: string }>;
 }
 
-function buildPlain(app: App, stacks: PlainStack[], env?: typeof BENCH_ENV): void {
-  for (const s of stacks) {
-    const stack = new Stack(app, s.name, { env });
-    for (const [id, p] of Object.entries(s.parameters ?? {})) {
+/**
+ * The same templates with plain aws-cdk-lib: one `CfnResource` per resource (type, properties,
+ * DependsOn, deletion and replace policies), the parameters (the synthesizer adds BootstrapVersion
+ * and its rule itself), the outputs and the description.
+ */
+export function buildPlain(app: App, stacks: PlainStack[], env?: typeof BENCH_ENV): Stack[] {
+  return stacks.map(s => {
+    const t = s.template;
+    const stack = new Stack(app, s.name, { env, description: t.Description });
+    const resources = new Map<string, CfnResource>();
+    for (const [id, r] of Object.entries<any>(t.Resources ?? {})) {
+      const res = new CfnResource(stack, id, { type: r.Type, properties: r.Properties });
+      if (r.DeletionPolicy) res.cfnOptions.deletionPolicy = r.DeletionPolicy as CfnDeletionPolicy;
+      if (r.UpdateReplacePolicy) res.cfnOptions.updateReplacePolicy = r.UpdateReplacePolicy as CfnDeletionPolicy;
+      resources.set(id, res);
+    }
+    for (const [id, r] of Object.entries<any>(t.Resources ?? {})) {
+      for (const d of [].concat(r.DependsOn ?? [])) resources.get(id)!.addResourceDependency(resources.get(d)!);
+    }
+    // After the resources, as in the templates of the apps measured (the section order follows creation order).
+    for (const [id, p] of Object.entries<any>(t.Parameters ?? {})) {
       if (id !== 'BootstrapVersion') new CfnParameter(stack, id, { type: p.Type, default: p.Default });
     }
-    for (const [id, r] of Object.entries(s.resources)) {
-      new CfnResource(stack, id, { type: r.Type, properties: r.Properties });
+    for (const [id, o] of Object.entries<any>(t.Outputs ?? {})) {
+      new CfnOutput(stack, id, { value: o.Value, description: o.Description, exportName: o.Export?.Name });
     }
-  }
+    return stack;
+  });
 }
 
 /** The single-construct stacks (the suites synthesize the same functions in-process to make the plain inputs). */
@@ -126,11 +167,13 @@ function peakRssMiB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
+/** The catalog file the library reads. */
 function catalogFile(): string {
-  return path.join(__dirname, '..', 'src', 'catalog', 'data', 'catalog.json');
+  return path.join(ROOT, process.env.BENCH_TARGET === 'src' ? 'src' : 'lib', 'catalog', 'data', 'catalog.json');
 }
 
 function main(): void {
+  useLib();
   const [mode, inputFile] = process.argv.slice(2);
   const input = inputFile ? JSON.parse(fs.readFileSync(inputFile, 'utf8')) : undefined;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));

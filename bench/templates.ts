@@ -7,6 +7,9 @@
  *   ts-node --transpile-only --project tsconfig.dev.json bench/templates.ts /tmp/after
  *   diff -r /tmp/before /tmp/after
  *
+ * With `--computed` as a second argument, nothing is taken from the precomputed packs (every
+ * pack is computed), to compare both ways.
+ *
  * The variants cover the option sets that select other deny plans and budgets (ephemeral deletes,
  * DISRUPT, custom categories, legacy SCP budget, ALL_PRINCIPALS, RCP services, passable roles,
  * alarm on everyone and on a subset of services).
@@ -19,6 +22,7 @@ import { buildGuardedAccountApp } from '../examples/guarded-account';
 import {
   ActionCategory, AgentPolicyScope, AgentRcp, AgentRole, AgentScp, DestructiveCallAlarm, PolicyBudget, PrincipalScope,
 } from '../src';
+import { packStats, withoutPrecomputed } from '../src/policy/private/precomputed';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -79,15 +83,19 @@ function write(app: App, dir: string): number {
   return n;
 }
 
-const out = process.argv[2];
-if (!out) throw new Error('usage: bench/templates.ts <output directory>');
-fs.mkdirSync(out, { recursive: true });
-const refApp = buildGuardedAccountApp(new App({ outdir: path.join(out, '.cdk.out.reference') }));
-const ref = write(refApp, out);
-const variantApp = new App({ outdir: path.join(out, '.cdk.out.variants') });
-variants(variantApp);
-const more = write(variantApp, out);
-fs.writeFileSync(path.join(out, 'figures.json'), JSON.stringify({ ...figures(refApp), ...figures(variantApp) }, null, 1) + '\n');
-fs.rmSync(path.join(out, '.cdk.out.reference'), { recursive: true, force: true });
-fs.rmSync(path.join(out, '.cdk.out.variants'), { recursive: true, force: true });
-console.log(`wrote ${ref} reference-app and ${more} variant templates to ${out}`);
+function main(out: string): void {
+  fs.mkdirSync(out, { recursive: true });
+  const refApp = buildGuardedAccountApp(new App({ outdir: path.join(out, '.cdk.out.reference') }));
+  const ref = write(refApp, out);
+  const variantApp = new App({ outdir: path.join(out, '.cdk.out.variants') });
+  variants(variantApp);
+  const more = write(variantApp, out);
+  fs.writeFileSync(path.join(out, 'figures.json'), JSON.stringify({ ...figures(refApp), ...figures(variantApp) }, null, 1) + '\n');
+  fs.rmSync(path.join(out, '.cdk.out.reference'), { recursive: true, force: true });
+  fs.rmSync(path.join(out, '.cdk.out.variants'), { recursive: true, force: true });
+  console.log(`wrote ${ref} reference-app and ${more} variant templates to ${out}; packs ${JSON.stringify(packStats)}`);
+}
+
+const [dir, mode] = process.argv.slice(2);
+if (!dir) throw new Error('usage: bench/templates.ts <output directory> [--computed]');
+if (mode === '--computed') withoutPrecomputed(() => main(dir)); else main(dir);

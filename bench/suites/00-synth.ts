@@ -14,18 +14,25 @@ import { App } from 'aws-cdk-lib';
 import { buildGuardedAccountApp } from '../../examples/guarded-account';
 import { fresh, interleaved, medians } from '../fresh';
 import { row } from '../stats';
+import { buildPlain, plainStacks } from '../synth-child';
 
 const REPETITIONS = 7;
 
 export async function run(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-plain-'));
   const assembly = buildGuardedAccountApp(new App({ outdir: path.join(dir, 'out') })).synth();
-  const stacks = assembly.stacks.map(s => ({ name: s.stackName, resources: s.template.Resources ?? {}, parameters: s.template.Parameters ?? {} }));
-  const resourceCount = stacks.reduce((n, s) => n + Object.keys(s.resources).length, 0);
+  const stacks = plainStacks(assembly.stacks);
+  const resourceCount = stacks.reduce((n, s) => n + Object.keys(s.template.Resources).length, 0);
   const plainFile = path.join(dir, 'plain.json');
   fs.writeFileSync(plainFile, JSON.stringify(stacks));
+  // The baseline must synthesize the same templates, or the two sides would not do the same work.
+  const plainApp = new App({ outdir: path.join(dir, 'plain-out') });
+  buildPlain(plainApp, stacks);
+  const plainAssembly = plainApp.synth();
+  const same = assembly.stacks.every(s => JSON.stringify(plainAssembly.getStackByName(s.stackName).template) === JSON.stringify(s.template));
 
-  console.log(`Reference app: ${stacks.length} stack(s), ${resourceCount} resource(s); ${REPETITIONS} fresh processes each, interleaved, median.`);
+  console.log(`Reference app: ${stacks.length} stack(s), ${resourceCount} resource(s); ${REPETITIONS} fresh processes each, interleaved, median. `
+    + `Plain app's templates identical to the reference app's: ${same ? 'yes' : 'NO'}.`);
   console.log('| figure | plain aws-cdk-lib (baseline) | reference app | ratio |');
   console.log('|---|---|---|---|');
   for (const [label, env] of [['', {}], [', CDK_VALIDATION=false', { CDK_VALIDATION: 'false' }]] as Array<[string, Record<string, string>]>) {
