@@ -128,16 +128,10 @@ class Loaded {
 
   public get rules(): CatalogRule[] {
     if (!this.ruleList) {
-      const rulesByAction = new Map<string, string[]>();
       this.ruleList = this.source.ruleData().map(r => {
         const actions: string[] = [];
         for (const [svc, names] of Object.entries(r.actions)) {
-          for (const n of names) {
-            const a = `${svc}:${n}`;
-            actions.push(a);
-            if (!rulesByAction.has(a)) rulesByAction.set(a, []);
-            rulesByAction.get(a)!.push(r.id);
-          }
+          for (const n of names) actions.push(`${svc}:${n}`);
         }
         return {
           id: r.id,
@@ -154,7 +148,6 @@ class Loaded {
           saferAlternative: r.alternative,
         };
       });
-      this.byAction = rulesByAction;
     }
     return this.ruleList;
   }
@@ -164,10 +157,22 @@ class Loaded {
     return this.rules.find(r => r.id === id);
   }
 
-  /** canonical `svc:Name` → ids of the rules naming it */
+  /** canonical `svc:Name` → ids of the rules naming it, in rule order */
   public get rulesByAction(): Map<string, string[]> {
-    if (!this.byAction) void this.rules;
-    return this.byAction!;
+    if (!this.byAction) {
+      const byAction = new Map<string, string[]>();
+      for (const r of this.source.ruleData()) {
+        for (const [svc, names] of Object.entries(r.actions)) {
+          for (const n of names) {
+            const a = `${svc}:${n}`;
+            if (!byAction.has(a)) byAction.set(a, []);
+            byAction.get(a)!.push(r.id);
+          }
+        }
+      }
+      this.byAction = byAction;
+    }
+    return this.byAction;
   }
 }
 
