@@ -14,33 +14,38 @@ export interface Measurement {
   readonly maxRssMiB: number;
 }
 
-let checked = false;
+const checked = new Set<string>();
 
 /** The children load lib/ (the package as users get it): it must be compiled from the current src/. */
-function checkLib(): void {
-  if (checked || process.env.BENCH_TARGET === 'src') return;
-  const root = path.join(__dirname, '..');
+function checkLib(root: string): void {
+  if (checked.has(root) || process.env.BENCH_TARGET === 'src') return;
   const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
     const p = path.join(dir, e.name);
     return Math.max(m, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
   }, 0);
   const built = fs.existsSync(path.join(root, 'lib', 'index.js')) ? fs.statSync(path.join(root, 'lib', 'index.js')).mtimeMs : 0;
   if (built < newest(path.join(root, 'src'))) {
-    throw new Error('bench: lib/ is missing or older than src/. Run `npx projen compile` first (or BENCH_TARGET=src to measure the sources through ts-node).');
+    throw new Error(`bench: ${root}/lib is missing or older than its src/. Run \`npx projen compile\` first (or BENCH_TARGET=src to measure the sources through ts-node).`);
   }
-  checked = true;
+  checked.add(root);
 }
 
-/** Runs one synth-child mode in a fresh process. */
-export function fresh(mode: string, inputFile?: string, env: Record<string, string> = {}): Measurement {
-  checkLib();
+/** This checkout. */
+export const ROOT = path.join(__dirname, '..');
+
+/**
+ * Runs one synth-child mode in a fresh process, in this checkout or in another one (`root`, a
+ * checkout of another version with the same bench/ and a compiled lib/: bench/compare.ts).
+ */
+export function fresh(mode: string, inputFile?: string, env: Record<string, string> = {}, root: string = ROOT): Measurement {
+  checkLib(root);
   const out = execFileSync(process.execPath, [
-    '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'synth-child.ts'), mode, ...(inputFile ? [inputFile] : []),
+    '-r', 'ts-node/register/transpile-only', path.join(root, 'bench', 'synth-child.ts'), mode, ...(inputFile ? [inputFile] : []),
   ], {
     encoding: 'utf8',
     // stderr (aws-cdk-lib's validation warnings) is shown only when the child fails.
     stdio: ['ignore', 'pipe', 'pipe'],
-    cwd: path.join(__dirname, '..'),
+    cwd: root,
     env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.dev.json', ...env },
   });
   return JSON.parse(out);

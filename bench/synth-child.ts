@@ -131,6 +131,34 @@ export function buildConstruct(app: App, mode: string): Stack {
   return stack;
 }
 
+/** The plain input of an AgentRole stack's template: the role's properties and its policy documents. */
+export function plainRoleOf(template: any): PlainRole {
+  const res = Object.entries<any>(template.Resources);
+  const roleProps = res.find(([, r]) => r.Type === 'AWS::IAM::Role')![1].Properties;
+  const policies = res.filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy');
+  return {
+    roleName: roleProps.RoleName,
+    path: roleProps.Path,
+    description: roleProps.Description,
+    maxSessionSeconds: roleProps.MaxSessionDuration,
+    boundary: policies.find(([id]) => id.includes('Boundary'))![1].Properties.PolicyDocument,
+    policies: policies.filter(([id]) => !id.includes('Boundary')).map(([, r]) => r.Properties.PolicyDocument),
+  };
+}
+
+/** The plain input of an AgentScp or AgentRcp stack's template: each policy's content, type, targets, name and description. */
+export function plainOrgOf(template: any): PlainOrg {
+  return {
+    policies: Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::Organizations::Policy').map(r => ({
+      content: r.Properties.Content,
+      type: r.Properties.Type,
+      targetIds: r.Properties.TargetIds,
+      name: r.Properties.Name,
+      description: r.Properties.Description,
+    })),
+  };
+}
+
 function buildPlainRole(app: App, r: PlainRole): void {
   const stack = new Stack(app, 'Bench', { env: BENCH_ENV });
   const role = new iam.Role(stack, 'Agent', {

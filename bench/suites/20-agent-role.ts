@@ -20,7 +20,7 @@ import { AgentIdentity } from '../../src/identity';
 import { ACCOUNT, ADMINISTRATOR_ACCESS, PolicySet, resolveTemplate, rolePolicies, sweep, tally } from '../../test/harness';
 import { fresh, interleaved, medians } from '../fresh';
 import { median, row } from '../stats';
-import { buildConstruct, PlainRole } from '../synth-child';
+import { buildConstruct, plainRoleOf } from '../synth-child';
 
 const REPETITIONS = 7;
 process.env.CDK_VALIDATION = 'false';
@@ -34,17 +34,7 @@ function synthOnce(): any {
 export async function run(): Promise<void> {
   const template = synthOnce();
   // The plain side: the same role properties and the AgentRole's own policy documents.
-  const res = Object.entries<any>(template.Resources);
-  const roleProps = res.find(([, r]) => r.Type === 'AWS::IAM::Role')![1].Properties;
-  const policies = res.filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy');
-  const plain: PlainRole = {
-    roleName: roleProps.RoleName,
-    path: roleProps.Path,
-    description: roleProps.Description,
-    maxSessionSeconds: roleProps.MaxSessionDuration,
-    boundary: policies.find(([id]) => id.includes('Boundary'))![1].Properties.PolicyDocument,
-    policies: policies.filter(([id]) => !id.includes('Boundary')).map(([, r]) => r.Properties.PolicyDocument),
-  };
+  const plain = plainRoleOf(template);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-role-'));
   const plainFile = path.join(dir, 'plain-role.json');
   fs.writeFileSync(plainFile, JSON.stringify(plain));

@@ -19,7 +19,7 @@ import { ActionCatalog, AgentIdentity, AgentRcp, AgentScp, PolicyPacker } from '
 import { ACCOUNT, ADMINISTRATOR_ACCESS, orgPolicies, resolveTemplate, sweep } from '../../test/harness';
 import { fresh, interleaved, medians } from '../fresh';
 import { median, row } from '../stats';
-import { buildConstruct, PlainOrg } from '../synth-child';
+import { buildConstruct, plainOrgOf } from '../synth-child';
 
 const REPS = 7;
 
@@ -64,15 +64,7 @@ export async function run(): Promise<void> {
   const env = { CDK_VALIDATION: 'false' };
   for (const mode of ['scp', 'rcp']) {
     const t = Template.fromStack(buildConstruct(new App(), mode)).toJSON();
-    const plain: PlainOrg = {
-      policies: Object.values<any>(t.Resources).filter(r => r.Type === 'AWS::Organizations::Policy').map(r => ({
-        content: r.Properties.Content,
-        type: r.Properties.Type,
-        targetIds: r.Properties.TargetIds,
-        name: r.Properties.Name,
-        description: r.Properties.Description,
-      })),
-    };
+    const plain = plainOrgOf(t);
     const file = path.join(dir, `${mode}.json`);
     fs.writeFileSync(file, JSON.stringify(plain));
     const [base, ours] = interleaved(REPS, [() => fresh('org-plain', file, env), () => fresh(mode, undefined, env)]).map(medians);
