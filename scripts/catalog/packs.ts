@@ -30,6 +30,7 @@ export function buildCommonApps(): void {
   const iam = require('aws-cdk-lib/aws-iam') as typeof import('aws-cdk-lib/aws-iam');
   const lib = require('../../src') as typeof import('../../src');
   const { buildGuardedAccountApp } = require('../../examples/guarded-account') as typeof import('../../examples/guarded-account');
+  const { buildBootstrapStack } = require('../../src/deploy/private/bootstrap-template') as typeof import('../../src/deploy/private/bootstrap-template');
 
   buildGuardedAccountApp(new App());
 
@@ -48,18 +49,32 @@ export function buildCommonApps(): void {
   const passable = stack();
   new lib.AgentRole(passable, 'Agent', { assumedBy: principal, passableRoles: [iam.Role.fromRoleName(passable, 'Workload', 'workload')] });
 
-  // AgentScp and AgentRcp: ephemeral deletes on (default) and off; agents by tag and ARN (default) or ARN only; SCP legacy budget.
+  // GuardedBootstrap: its execution role is an AgentRole with the deployer plan, with and without
+  // workload roles and ephemeral deletes; and the template the bootstrap-template command emits.
+  for (const workloadRoles of [lib.WorkloadRoles.OFF, lib.WorkloadRoles.UNDER_AGENT_SCP]) {
+    for (const allowEphemeralDeletes of [false, true]) {
+      const s = stack();
+      const agent = new lib.AgentRole(s, 'Agent', { assumedBy: principal });
+      new lib.GuardedBootstrap(s, 'Bootstrap', { agentRoles: [agent], workloadRoles, allowEphemeralDeletes });
+    }
+  }
+  buildBootstrapStack(new App());
+
+  // AgentScp and AgentRcp: ephemeral deletes on (default) and off; agents by ARN and source identity
+  // (default), by ARN only, or also by tag (which needs overflow levels); SCP legacy budget (by ARN only).
+  const overflowLevels = [{ targetIds: ['ou-ab12-cd34ef56'] }, { targetIds: ['ou-ab12-cd34ef57'] }, { targetIds: ['ou-ab12-cd34ef58'] }];
   for (const allowEphemeralDeletes of [true, false]) {
-    for (const matchAgentTag of [true, false]) {
-      new lib.AgentScp(stack(), 'Scp', { targetIds: ['r-ab12'], allowEphemeralDeletes, matchAgentTag });
-      new lib.AgentRcp(stack(), 'Rcp', { targetIds: ['r-ab12'], allowEphemeralDeletes, matchAgentTag });
+    for (const matches of [{}, { matchSourceIdentity: false }, { matchAgentTag: true, overflowLevels }]) {
+      new lib.AgentScp(stack(), 'Scp', { targetIds: ['r-ab12'], allowEphemeralDeletes, ...matches });
+      new lib.AgentRcp(stack(), 'Rcp', { targetIds: ['r-ab12'], allowEphemeralDeletes, ...matches });
     }
     new lib.AgentScp(stack(), 'Scp', {
       targetIds: ['r-ab12'],
       allowEphemeralDeletes,
+      matchSourceIdentity: false,
       budget: lib.PolicyBudget.SCP_LEGACY,
       maxPoliciesPerTarget: 5,
-      overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }, { targetIds: ['ou-ab12-cd34ef57'] }, { targetIds: ['ou-ab12-cd34ef58'] }],
+      overflowLevels,
     });
   }
 

@@ -11,6 +11,8 @@
  * same condition, or leaves EVENTS out of `at`.
  */
 
+import { BORROWED_POWER } from './borrowed-power';
+
 /** One IAM condition entry. */
 export interface RuleSpecCondition {
   readonly operator: string;
@@ -38,13 +40,25 @@ export interface RuleSpec {
    * @default - every resource (`*`)
    */
   readonly resources?: string[];
+  /**
+   * Resource ARN patterns the deny spares (`NotResource`): it applies to every other resource.
+   * @default - none
+   */
+  readonly notResources?: string[];
+  /**
+   * The alarm alerts only when the call is refused: CloudTrail cannot show the condition (e.g. a
+   * resource tag), and a call that succeeded met it. Lets a conditional rule reach EVENTS without `eventDetail`.
+   * @default false
+   */
+  readonly alarmOnlyWhenRefused?: boolean;
   /** Whether a deny may spare resources tagged ephemeral. @default false */
   readonly exemptable?: boolean;
   /** Protects the guardrails themselves: applies whatever categories are chosen. @default false */
   readonly guard?: boolean;
   /**
    * Enforcement points (IDENTITY, BOUNDARY, SCP, RCP, EVENTS).
-   * @default - every point; EVENTS left out for a conditional rule without `eventDetail`
+   * @default - every point but BOUNDARY (it has room only for the one-action curated lists); EVENTS
+   * left out for a conditional or resource-scoped rule without `eventDetail` or `alarmOnlyWhenRefused`
    */
   readonly at?: string[];
   /** Why it is dangerous (one line). */
@@ -56,4 +70,6 @@ export interface RuleSpec {
 }
 
 /** Every curated rule spec, from the lists below. Add a list by importing it here. */
-export const RULE_SPECS: RuleSpec[] = [];
+export const RULE_SPECS: RuleSpec[] = [
+  ...BORROWED_POWER,
+];

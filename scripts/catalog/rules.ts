@@ -122,3 +122,11 @@ export const VERB_REASONS: Record<string, string> = {
   Clear: 'clears a state or setting',
   Failover: 'fails a database or endpoint over to a replica',
 };
+
+/**
+ * Actions a verb rule would classify that lose nothing: each is left out of its verb rule, with
+ * the reason (CATALOG.md lists them).
+ */
+export const NOT_DESTRUCTIVE: Array<{ action: string; reason: string }> = [
+  { action: 'cloudformation:DeleteChangeSet', reason: 'deletes a proposed change set, not a resource; cdk deploy deletes an empty one it created' },
+];

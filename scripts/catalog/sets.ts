@@ -48,6 +48,24 @@ export const ACTION_SETS: ActionSetEntry[] = [
     actions: ['iam:CreateRole', 'iam:CreateUser', 'iam:CreateGroup'],
   },
   {
+    id: 'agent.set-source-identity',
+    reason: 'setting the source identity when a session starts: AgentRole\'s trust requires it, with the agent prefix',
+    actions: ['sts:SetSourceIdentity'],
+  },
+  {
+    id: 'deploy.create-workload-role',
+    reason: 'what a guarded execution role with workload roles may create (the catalog\'s rules require the workload path and the agent boundary)',
+    actions: ['iam:CreateRole'],
+  },
+  {
+    id: 'deploy.workload-role-admin',
+    reason: 'what a guarded execution role with workload roles may do to roles under the workload path (create them, give them inline and managed policies, update their trust); never change their boundary',
+    actions: [
+      'iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:TagRole', 'iam:UntagRole',
+      'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy',
+    ],
+  },
+  {
     id: 'agent.session-tags',
     reason: 'session tags: the trust policy refuses guardrail tag keys so a session cannot change how it is recognised',
     actions: ['sts:TagSession'],
@@ -60,8 +78,16 @@ export const ACTION_SETS: ActionSetEntry[] = [
       'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy',
       'iam:UpdateAssumeRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary',
       'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole',
-      'iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy',
+      'iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy',
       'iam:TagPolicy', 'iam:UntagPolicy',
+    ],
+  },
+  {
+    id: 'guard.break-glass-roles',
+    reason: 'changes to a break-glass role\'s trust or permissions: whoever could make them could become break-glass',
+    actions: [
+      'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:UpdateAssumeRolePolicy',
+      'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary', 'iam:UpdateRole', 'iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole',
     ],
   },
   {
@@ -116,6 +142,55 @@ export const ACTION_SETS: ActionSetEntry[] = [
     id: 'guard.log-resource-policies',
     reason: 'the account\'s log resource policies let EventBridge deliver denied calls to the alarm\'s log group',
     actions: ['logs:PutResourcePolicy', 'logs:DeleteResourcePolicy'],
+  },
+  // --- guarded deploys (the agent's own CDK bootstrap)
+  {
+    id: 'deploy.cloudformation',
+    reason: 'what cdk deploy needs from the deploy role, minus what the standard CDK deploy role grants that destroys (cloudformation:DeleteStack, UpdateTerminationProtection)',
+    actions: [
+      'cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteChangeSet',
+      'cloudformation:ListChangeSets', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources',
+      'cloudformation:ListStackResources', 'cloudformation:GetTemplate', 'cloudformation:GetTemplateSummary', 'cloudformation:CreateStack',
+      'cloudformation:UpdateStack', 'cloudformation:RollbackStack', 'cloudformation:ContinueUpdateRollback',
+    ],
+  },
+  {
+    id: 'deploy.pass-execution-role',
+    reason: 'the deploy role hands the guarded execution role to CloudFormation',
+    actions: ['iam:PassRole'],
+  },
+  {
+    id: 'deploy.read-bootstrap',
+    reason: 'what the deploy role reads: the staged assets and the bootstrap version',
+    actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 'ssm:GetParameter', 'ssm:GetParameters'],
+  },
+  {
+    id: 'deploy.publish-files',
+    reason: 'what the file publishing role writes to the guarded staging bucket (no deletes: the standard role\'s s3:DeleteObject* is left out)',
+    actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
+  },
+  {
+    id: 'deploy.publish-images',
+    reason: 'what the image publishing role pushes to the guarded repository',
+    actions: [
+      'ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:BatchCheckLayerAvailability',
+      'ecr:DescribeRepositories', 'ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer',
+    ],
+  },
+  {
+    id: 'deploy.registry-login',
+    reason: 'an ECR login token (wildcard-only action)',
+    actions: ['ecr:GetAuthorizationToken'],
+  },
+  {
+    id: 'deploy.lookup-denied',
+    reason: 'the lookup role reads the account for context lookups but never decrypts (as the standard CDK lookup role)',
+    actions: ['kms:Decrypt'],
+  },
+  {
+    id: 'deploy.asset-writes',
+    reason: 'writes to the staging bucket and repository: only the publishing roles may make them',
+    actions: ['s3:PutObject', 's3:PutObjectAcl', 's3:DeleteObject', 's3:DeleteObjectVersion', 'ecr:PutImage', 'ecr:BatchDeleteImage', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'],
   },
   // --- the kill switch
   {

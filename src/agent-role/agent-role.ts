@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { AgentAccess } from './agent-access';
 import { MAX_QUOTA, policySize, validateAgentRoleProps } from './private/build';
 import { CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS, guardStatements, selfProtectionStatements } from './private/statements';
+import { SourceIdentityPrincipal } from './private/trust';
 import { ActionCatalog } from '../catalog/action-catalog';
 import { ActionCategory } from '../catalog/action-category';
 import { EnforcementPoint } from '../catalog/catalog-rule';
@@ -147,6 +148,37 @@ export interface AgentRoleProps {
   readonly guardedBackupVaults?: backup.IBackupVault[];
 
   /**
+   * Prefix of the source identity the agent's sessions must carry (`sts:SourceIdentity`): the
+   * trust allows assuming the role only with a source identity that starts with it. AWS keeps it
+   * through role chaining and nobody can change it, so AgentScp, AgentRcp and the alarm still
+   * recognise a session that assumed another role.
+   *
+   * Start the agent with `aws sts assume-role --source-identity <prefix><name>`, an OIDC token
+   * carrying the `https://aws.amazon.com/source_identity` claim, or the SAML `SourceIdentity`
+   * attribute.
+   * @default AgentIdentity.SOURCE_IDENTITY_PREFIX
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+   */
+  readonly sourceIdentityPrefix?: string;
+
+  /**
+   * Whether the trust requires the source identity.
+   *
+   * Risk: without it, a session that chains into another role is no longer recognised as an agent
+   * by the organization policies and the alarm (a tag and a path do not survive role chaining).
+   * Turn it off only for a principal that cannot set one (e.g. a GitHub Actions OIDC token, which
+   * has no source identity claim: chain through a role that sets it instead).
+   * @default true
+   */
+  readonly requireSourceIdentity?: boolean;
+
+  /**
+   * The role is the CloudFormation execution role of a guarded bootstrap (set by `GuardedBootstrap`).
+   * @internal
+   */
+  readonly _execution?: ExecutionRoleMode;
+
+  /**
    * Extra tags on the role (principal tags of the agent's sessions). Keys starting with
    * `aws:` or `guardrails:` are reserved.
    * @default - only `guardrails:agent=true`
@@ -154,6 +186,15 @@ export interface AgentRoleProps {
   readonly tags?: { [key: string]: string };
 }
 
+
+/**
+ * How `GuardedBootstrap` builds its CloudFormation execution role from AgentRole.
+ * @internal
+ */
+export interface ExecutionRoleMode {
+  /** Whether templates may create workload roles (under the workload path, with the agent boundary). */
+  readonly workloadRoles: boolean;
+}
 
 /**
  * The IAM role an AI coding agent assumes: it can read and build, but not destroy,
@@ -211,7 +252,12 @@ export class AgentRole extends Resource implements iam.IRole {
     const stack = Stack.of(this);
 
     const bound = access._bind(this);
-    const trust = new iam.SessionTagsPrincipal(props.assumedBy);
+    const execution = props._execution;
+    // CloudFormation assumes an execution role as a service: it sets no source identity.
+    const requireSource = execution ? false : props.requireSourceIdentity ?? true;
+    const trust = requireSource
+      ? new SourceIdentityPrincipal(props.assumedBy, props.sourceIdentityPrefix ?? AgentIdentity.SOURCE_IDENTITY_PREFIX)
+      : new iam.SessionTagsPrincipal(props.assumedBy);
     this.role = new iam.Role(this, 'Resource', {
       assumedBy: trust,
       externalIds: props.externalIds,
@@ -240,7 +286,11 @@ export class AgentRole extends Resource implements iam.IRole {
     this.principalAccount = this.role.principalAccount;
 
     // --- the statements ------------------------------------------------------------
-    const passable = (props.passableRoles ?? []).map(r => r.roleArn);
+    // An execution role passes the workload roles its templates create to their services.
+    const passable = [
+      ...(props.passableRoles ?? []).map(r => r.roleArn),
+      ...(execution?.workloadRoles ? [AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN] : []),
+    ];
     const protectedRoles = [...CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS, ...(props.protectedRoleArns ?? [])];
     const self = selfProtectionStatements({ passableRoleArns: passable, protectedRoleArns: protectedRoles });
 
@@ -250,21 +300,30 @@ export class AgentRole extends Resource implements iam.IRole {
     // iam:PassRole is an ESCALATE action; with passable roles it is denied on every other role instead.
     const exceptActions = passable.length ? setActions('agent.pass') : [];
     const allowEphemeralDeletes = props.allowEphemeralDeletes === true;
-    const plan = DenyPlan.of({ point: EnforcementPoint.IDENTITY, categories, allowEphemeralDeletes, exceptActions });
-    const boundaryPlan = DenyPlan.of({ point: EnforcementPoint.BOUNDARY, categories, exceptActions });
+    const plan = DenyPlan.of({
+      point: EnforcementPoint.IDENTITY, categories, allowEphemeralDeletes, exceptActions, deployer: execution !== undefined,
+    });
+    const boundaryPlan = DenyPlan.of({ point: EnforcementPoint.BOUNDARY, categories, exceptActions, deployer: execution !== undefined });
     this.deniedActionCount = plan.unconditionalActions().length + (plan.groups.find(g => g.name === 'Destroy')?.actions.length ?? 0);
     this.denyPlan = plan;
 
     const allowPassRole = passable.length
       ? [new iam.PolicyStatement({ sid: 'AllowPassWorkloadRoles', effect: iam.Effect.ALLOW, actions: setActions('agent.pass'), resources: passable })]
       : [];
+    // An execution role with workload roles administers roles under the workload path (the catalog's
+    // rules require the agent boundary when it creates one).
+    if (execution?.workloadRoles) {
+      allowPassRole.push(new iam.PolicyStatement({
+        sid: 'AllowWorkloadRoles', effect: iam.Effect.ALLOW, actions: setActions('deploy.workload-role-admin'), resources: [AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN],
+      }));
+    }
 
     // Boundary: the most the role can ever do, plus the denies that fit in one policy.
     const boundaryDenies = boundaryPlan.groups.map(g => new iam.PolicyStatement({
       sid: g.name === 'Deny' ? 'DenyWeakenExposeEscalate' : `Boundary${g.name}`,
       effect: iam.Effect.DENY,
       actions: PolicyPacker.compress(g.actions),
-      resources: ['*'],
+      ...(g.notResources?.length ? { notResources: g.notResources } : { resources: g.resources.length ? g.resources : ['*'] }),
       conditions: conditionBlock(g.conditions),
     }));
     const boundaryDoc = new iam.PolicyDocument({
@@ -287,7 +346,9 @@ export class AgentRole extends Resource implements iam.IRole {
       [new iam.PolicyStatement({
         sid: 'DenyCreatePrincipals',
         effect: iam.Effect.DENY,
-        actions: setActions('agent.create-principals'),
+        // An execution role with workload roles may create roles: the catalog's rules keep them
+        // under the workload path and carrying the agent boundary.
+        actions: execution?.workloadRoles ? setActions('agent.create-principals').filter(a => !setActions('deploy.create-workload-role').includes(a)) : setActions('agent.create-principals'),
         resources: ['*'],
       }).toStatementJson()],
       guardStatements({
@@ -317,6 +378,10 @@ export class AgentRole extends Resource implements iam.IRole {
       roles: [this.role],
     }));
 
+    if (!requireSource && !execution) {
+      Annotations.of(this).addWarningV2('cdk-agent-guardrails:agentRoleNoSourceIdentity',
+        'requireSourceIdentity is false: a session that assumes another role is no longer recognised as an agent by AgentScp, AgentRcp and the alarm. Chain the agent through a role that sets the source identity instead.');
+    }
     if (props.allowEphemeralDeletes) {
       Annotations.of(this).addWarningV2('cdk-agent-guardrails:agentRoleEphemeralDeletes',
         `allowEphemeralDeletes is on: the agent may delete any resource tagged ${AgentIdentity.EPHEMERAL_TAG_KEY}=${AgentIdentity.EPHEMERAL_TAG_VALUE} where the delete supports aws:ResourceTag. Never tag production resources with it.`);

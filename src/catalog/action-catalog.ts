@@ -1,7 +1,7 @@
 /* eslint-disable no-bitwise */ // categories are a bitmask per action in the generated data
 import * as path from 'path';
 import { ActionCategory } from './action-category';
-import { ActionSet, CatalogRule, EnforcementPoint } from './catalog-rule';
+import { ActionSet, CatalogRule, DeployException, DeployOwnershipMark, EnforcementPoint } from './catalog-rule';
 import { CatalogSource, HeadData } from './private/catalog-source';
 
 /** Filter for `ActionCatalog.actions()`. */
@@ -121,6 +121,11 @@ class Loaded {
       for (const entries of Object.values(this.data.curated)) {
         for (const e of entries) if (!curated.has(e.action)) curated.set(e.action, { reason: e.reason, source: e.source });
       }
+      // Actions classified by a curated rule spec (an unconditional, unscoped rule with a source) take its reason too.
+      for (const r of this.rules) {
+        if (!r.source || r.guard || r.conditions.length || r.resources || r.notResources) continue;
+        for (const a of r.actions) if (!curated.has(a)) curated.set(a, { reason: r.reason, source: r.source });
+      }
       this.curatedMap = curated;
     }
     return this.curatedMap;
@@ -139,6 +144,8 @@ class Loaded {
           actions,
           conditions: (r.conditions ?? []).map(c => ({ operator: c.operator, key: c.key, values: [...c.values] })),
           resources: r.resources ? [...r.resources] : undefined,
+          notResources: r.notResources ? [...r.notResources] : undefined,
+          alarmOnlyWhenRefused: r.events === 'refused',
           eventDetailJson: r.eventDetail === undefined ? undefined : JSON.stringify(r.eventDetail),
           ephemeralExemptable: r.exemptable,
           guard: r.guard === true,
@@ -294,6 +301,21 @@ export class ActionCatalog {
     const set = Object.prototype.hasOwnProperty.call(sets, id) ? sets[id] : undefined;
     if (!set) throw new Error(`actionSet: '${id}' is not an action set of the catalog. Use an id listed in CATALOG.md "Action sets", e.g. 'kill-switch.revoke'.`);
     return { id, reason: set.reason, actions: [...set.actions] };
+  }
+
+  /**
+   * What a guarded CloudFormation execution role may do on resources of the agent's own stacks
+   * that other agents may not (create-time configuration), and how ownership is told.
+   */
+  public static deployExceptions(): DeployException[] {
+    return ActionCatalog.load().data.deployExceptions.map(e => ({
+      id: e.id,
+      actions: [...e.actions],
+      mark: e.mark as DeployOwnershipMark,
+      owned: e.owned ? [...e.owned] : undefined,
+      reason: e.reason,
+      source: e.source,
+    }));
   }
 
   /** Ids of every action set, sorted. */

@@ -53,12 +53,22 @@ export interface CatalogRule {
    */
   readonly resources?: string[];
   /**
+   * Resource ARN patterns the deny spares (`NotResource`): it applies to every other resource.
+   * @default - undefined: none
+   */
+  readonly notResources?: string[];
+  /**
    * Extra `detail` fields (a JSON object string) an EventBridge pattern needs to match only
    * the calls the conditions describe.
    * @default - undefined: the rule is unconditional, or (when it has conditions) CloudTrail
    * cannot show them and `enforceableAt` leaves out EVENTS
    */
   readonly eventDetailJson?: string;
+  /**
+   * The alarm raises only the refused (DENIED) alert for this rule: CloudTrail cannot show its
+   * condition (a resource tag, say), and a call that succeeded met it.
+   */
+  readonly alarmOnlyWhenRefused: boolean;
   /**
    * Whether a deny may spare resources tagged `guardrails:ephemeral=true` (when the user allows
    * ephemeral deletes and the action supports `aws:ResourceTag`). Decided here, once.
@@ -90,4 +100,35 @@ export interface ActionSet {
   readonly reason: string;
   /** Actions and `service:Prefix*` patterns, as listed. */
   readonly actions: string[];
+}
+
+/** How a guarded execution role tells a resource of the agent's own stacks. */
+export enum DeployOwnershipMark {
+  /** `aws:cloudformation:stack-name` (resource or request tag) starts with the agent stack prefix. */
+  TAG = 'tag',
+  /** The resource ARN (e.g. an S3 bucket CDK names after the agent's stack). */
+  NAME = 'name',
+  /** A role under the workload path. */
+  WORKLOAD_ROLE = 'workload-role',
+  /** A KMS grant AWS creates for a service (`kms:GrantIsForAWSResource`). */
+  AWS_RESOURCE = 'aws-resource',
+}
+
+/** Create-time configuration a guarded CloudFormation execution role may make on what the agent owns. */
+export interface DeployException {
+  /** Identifier, e.g. `deploy.s3.bucket-configuration`. */
+  readonly id: string;
+  /** Actions the exception covers. */
+  readonly actions: string[];
+  /** How ownership is told. */
+  readonly mark: DeployOwnershipMark;
+  /**
+   * ARN patterns of owned resources (for NAME and WORKLOAD_ROLE).
+   * @default - none
+   */
+  readonly owned?: string[];
+  /** Why CloudFormation needs it. */
+  readonly reason: string;
+  /** The resource type documentation. */
+  readonly source: string;
 }

@@ -65,6 +65,46 @@ export class AgentIdentity {
   public static readonly GUARDIAN_ROLE_ARN_PATTERN = 'arn:aws:iam::*:role/guardrails-guardian/*';
 
   /**
+   * Name prefix of the CloudFormation stacks an agent deploys (through the guarded execution
+   * role). CloudFormation tags every resource of a stack with `aws:cloudformation:stack-name`, a
+   * tag nobody can add or remove, so a resource whose stack name starts with this prefix is
+   * owned by an agent: the agent may drive it (invoke, update, run). The prefix is reserved:
+   * name no human stack with it. It differs from `GUARDRAIL_NAME_PREFIX`, so what an agent's
+   * stack creates is never mistaken for a guardrail.
+   */
+  public static readonly AGENT_STACK_NAME_PREFIX = 'agent-';
+
+  /** The resource tag key that says which stack created a resource (set by CloudFormation, `aws:` reserved). */
+  public static readonly STACK_NAME_TAG_KEY = 'aws:cloudformation:stack-name';
+
+  /**
+   * Prefix of the source identity every agent session carries (`sts:SourceIdentity`, set when
+   * the session starts, kept by AWS through role chaining, not changeable). AgentRole's trust
+   * requires it; AgentScp, AgentRcp and the alarm recognise it, so a session that chained into
+   * another role is still an agent.
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+   */
+  public static readonly SOURCE_IDENTITY_PREFIX = 'guardrails-agent.';
+
+  /**
+   * IAM path of roles an agent's stacks create (Lambda execution roles, ...): they carry the
+   * agent boundary, and AgentScp treats them as agents.
+   */
+  public static readonly WORKLOAD_ROLE_PATH = '/guardrails-agent-workload/';
+
+  /** ARN pattern of every workload role. */
+  public static readonly WORKLOAD_ROLE_ARN_PATTERN = 'arn:aws:iam::*:role/guardrails-agent-workload/*';
+
+  /**
+   * ARN pattern of the guarded CloudFormation execution roles (an agent role per bootstrap
+   * qualifier): the only `RoleARN` an agent may give CloudFormation.
+   */
+  public static readonly GUARDED_EXECUTION_ROLE_ARN_PATTERN = 'arn:aws:iam::*:role/guardrails-agent/cdk-*-cfn-exec-role-*';
+
+  /** ARN pattern of every role of a guarded CDK bootstrap (deploy, publishing, lookup, execution). */
+  public static readonly GUARDED_BOOTSTRAP_ROLE_ARN_PATTERN = 'arn:aws:iam::*:role/guardrails-agent/cdk-*';
+
+  /**
    * Name prefix of the resources that guard the agent (alarm rules, topics, queues, trails,
    * functions, log groups, alarms, vaults). Agent roles may not change resources named with it,
    * and AgentScp lets only break-glass principals change the rules and functions named with it,

@@ -20,7 +20,7 @@ import {
 } from './private/patterns';
 import {
   WARNING_PREFIX, futurePath, propError, validateCount, validateEmails, validateNamePrefix, validatePeriod,
-  validateRetry, validateSlack,
+  validateRetry, validateSlack, validateSourceIdentityPrefix,
 } from './private/validation';
 import { ActionCategory } from '../catalog/action-category';
 import { AgentIdentity } from '../identity/agent-identity';
@@ -104,9 +104,22 @@ export interface DestructiveCallAlarmProps {
   /**
    * Role ARN patterns that identify agents (EventBridge `wildcard` syntax, matched on
    * `userIdentity.sessionContext.sessionIssuer.arn`, which includes the role path).
-   * @default [AgentIdentity.AGENT_ROLE_ARN_PATTERN]
+   * @default [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN]
    */
   readonly agentRoleArnPatterns?: string[];
+
+  /**
+   * Whether calls of sessions whose source identity starts with `sourceIdentityPrefix` count as
+   * agents' calls, whatever role they are in (the source identity survives role chaining).
+   * @default true
+   */
+  readonly matchSourceIdentity?: boolean;
+
+  /**
+   * Prefix of agents' source identities.
+   * @default AgentIdentity.SOURCE_IDENTITY_PREFIX
+   */
+  readonly sourceIdentityPrefix?: string;
 
   /**
    * ARN of an existing multi-Region trail or organization trail that logs management events; no trail is created.
@@ -191,7 +204,10 @@ export interface DestructiveCallAlarmProps {
 
   /**
    * Most rules this construct may create on the default event bus (whose default quota is 300).
-   * @default 150
+   * The default leaves 50 of the default quota for your own rules; the catalog's rules need about
+   * 160 with the default categories (CloudTrail event names packed under 2,048 characters, a set
+   * for successful calls and one for refused calls).
+   * @default 250
    */
   readonly maxRules?: number;
 
@@ -202,7 +218,7 @@ export interface DestructiveCallAlarmProps {
   readonly deniedLogRetention?: logs.RetentionDays;
 }
 
-const DEFAULT_MAX_RULES = 150;
+const DEFAULT_MAX_RULES = 250;
 
 /**
  * Tells a human within seconds when an agent makes, or tries to make, a destructive call,
@@ -321,7 +337,7 @@ export class DestructiveCallAlarm extends Construct {
     const trailName = props.existingTrailArn !== undefined ? trailNameOf(path, props.existingTrailArn) : undefined;
     const agentPatterns = props.agentRoleArnPatterns;
     if (agentPatterns !== undefined) {
-      if (agentPatterns.length === 0) throw propError(path, 'agentRoleArnPatterns: [] matches no role. Remove the prop to use AgentIdentity.AGENT_ROLE_ARN_PATTERN, or give at least one pattern.');
+      if (agentPatterns.length === 0) throw propError(path, 'agentRoleArnPatterns: [] matches no role. Remove the prop to use the agent and workload paths, or give at least one pattern.');
       agentPatterns.forEach((p, i) => {
         if (Token.isUnresolved(p) || !/^arn:(?:aws|aws-cn|aws-us-gov|\*):iam::(?:\d{12}|\*):role\/[\x21-\x7E]*$/.test(p)) {
           throw propError(path, `agentRoleArnPatterns[${i}]: '${p}' is not an IAM role ARN pattern. Use a literal such as '${AgentIdentity.AGENT_ROLE_ARN_PATTERN}'.`);
@@ -341,8 +357,10 @@ export class DestructiveCallAlarm extends Construct {
     if (plan.actions().length === 0) {
       throw propError(path, `categories/services: [${(props.categories ?? []).join(', ')}] / [${(props.services ?? []).join(', ')}] select no catalog action. Widen them.`);
     }
-    const principal = agentEventDetail(agentsOnly, agentPatterns);
-    const critical = planPatterns(plan, { ...principal, errorCode: [{ exists: false }] }, budget);
+    const prefix = props.sourceIdentityPrefix ?? AgentIdentity.SOURCE_IDENTITY_PREFIX;
+    if (props.sourceIdentityPrefix !== undefined) validateSourceIdentityPrefix(path, props.sourceIdentityPrefix);
+    const principal = agentEventDetail(agentsOnly, agentPatterns, (props.matchSourceIdentity ?? true) ? prefix : undefined);
+    const critical = planPatterns(plan, { ...principal, errorCode: [{ exists: false }] }, budget, false);
     const denied = planPatterns(plan, { ...principal, errorCode: [{ exists: true }] }, budget);
 
     super(scope, id);
@@ -351,10 +369,10 @@ export class DestructiveCallAlarm extends Construct {
     this.namePrefix = props.namePrefix ?? `guardrails-${Names.uniqueResourceName(this, { maxLength: 29, separator: '-' }).replace(/[^A-Za-z0-9-]/g, '')}`;
     Tags.of(this).add(AgentIdentity.GUARD_TAG_KEY, AgentIdentity.GUARD_TAG_VALUE);
     const name = (suffix: string) => `${this.namePrefix}-${suffix}`;
-    this.actionsWatched = critical.actionsWatched;
+    this.actionsWatched = denied.actionsWatched;
     this.denyPlan = plan;
-    this.actionsCovered = critical.actionsCovered;
-    this.actionsWithoutEvent = critical.actionsWithoutEvent;
+    this.actionsCovered = denied.actionsCovered;
+    this.actionsWithoutEvent = denied.actionsWithoutEvent;
 
     // ---- key, topic, dead-letter queue ----
     this.key = new kms.Key(this, 'Key', {

@@ -5,7 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PrincipalScope } from './destructive-call-alarm';
 import { planPatterns, RULES_PER_BUS_QUOTA, watchedPlan } from './private/patterns';
-import { futurePath, propError, validateCount, validateRetry } from './private/validation';
+import { futurePath, propError, validateCount, validateRetry, validateSourceIdentityPrefix } from './private/validation';
 import { ActionCategory } from '../catalog/action-category';
 import { AgentIdentity } from '../identity/agent-identity';
 import { agentEventDetail } from '../identity/private/principals';
@@ -42,9 +42,22 @@ export interface DestructiveCallForwarderProps {
 
   /**
    * Role ARN patterns that identify agents; use the alarm's.
-   * @default [AgentIdentity.AGENT_ROLE_ARN_PATTERN]
+   * @default [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN]
    */
   readonly agentRoleArnPatterns?: string[];
+
+  /**
+   * Whether calls of sessions whose source identity starts with `sourceIdentityPrefix` count as
+   * agents' calls, whatever role they are in (the source identity survives role chaining); use the alarm's.
+   * @default true
+   */
+  readonly matchSourceIdentity?: boolean;
+
+  /**
+   * Prefix of agents' source identities; use the alarm's.
+   * @default AgentIdentity.SOURCE_IDENTITY_PREFIX
+   */
+  readonly sourceIdentityPrefix?: string;
 
   /**
    * Size budget of each event pattern.
@@ -100,7 +113,9 @@ export class DestructiveCallForwarder extends Construct {
     const maxEventAge = props.maxEventAge ?? Duration.hours(24);
     validateRetry(path, retryAttempts, maxEventAge);
     const agentsOnly = (props.principalScope ?? PrincipalScope.AGENTS) === PrincipalScope.AGENTS;
-    const principal = agentEventDetail(agentsOnly, props.agentRoleArnPatterns);
+    if (props.sourceIdentityPrefix !== undefined) validateSourceIdentityPrefix(path, props.sourceIdentityPrefix);
+    const sourcePrefix = (props.matchSourceIdentity ?? true) ? props.sourceIdentityPrefix ?? AgentIdentity.SOURCE_IDENTITY_PREFIX : undefined;
+    const principal = agentEventDetail(agentsOnly, props.agentRoleArnPatterns, sourcePrefix);
     const packed = planPatterns(watchedPlan(props.categories, props.services), principal, props.patternBudget);
     validateCount(path, 'rules needed', packed.patterns.length, 1, RULES_PER_BUS_QUOTA);
 

@@ -21,9 +21,15 @@ export interface AgentOrganizationPolicyProps {
   readonly categories?: ActionCategory[];
 
   /**
-   * Whether principals tagged `guardrails:agent=true` (principal or session tag) are agents.
+   * Whether principals tagged `guardrails:agent=true` (principal or session tag) are agents too:
+   * turn it on for agents outside the agent path, such as IAM users or Identity Center sessions
+   * with session tags.
    *
-   * @default true
+   * Off by default: AgentRole sessions are recognised by their path and their source identity,
+   * and each way of recognising agents repeats every deny in its own statements (with all three,
+   * the default categories need 12 SCPs and 5 RCPs: give `overflowLevels`).
+   *
+   * @default false
    */
   readonly matchAgentTag?: boolean;
 
@@ -31,9 +37,26 @@ export interface AgentOrganizationPolicyProps {
    * ARN patterns (`ArnLike` on `aws:PrincipalArn`) of agent principals, in addition to the tag.
    * Give `[]` to match by tag only; include `AgentIdentity.AGENT_ROLE_ARN_PATTERN` when you add your own.
    *
-   * @default [AgentIdentity.AGENT_ROLE_ARN_PATTERN] - every role under `/guardrails-agent/`
+   * @default [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN] - every role under `/guardrails-agent/` and `/guardrails-agent-workload/`
    */
   readonly agentPrincipalArnPatterns?: string[];
+
+  /**
+   * Whether sessions whose source identity starts with `sourceIdentityPrefix` are agents. The
+   * source identity survives role chaining, so a session that assumed another role is still
+   * denied what agents are denied.
+   *
+   * @default true
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+   */
+  readonly matchSourceIdentity?: boolean;
+
+  /**
+   * Prefix of agents' source identities (what AgentRole's trust requires).
+   *
+   * @default AgentIdentity.SOURCE_IDENTITY_PREFIX
+   */
+  readonly sourceIdentityPrefix?: string;
 
   /**
    * Whether an agent may delete resources tagged `guardrails:ephemeral=true` (DESTROY-only

@@ -4,7 +4,6 @@ import { AgentOrganizationPolicyProps } from './agent-organization-policy';
 import { createOrgPolicies, OrgInput, OrgPolicyKind, orgPolicyLimits, placeDocuments } from './private/org-policies';
 import { ActionCatalog } from '../catalog/action-catalog';
 import { EnforcementPoint } from '../catalog/catalog-rule';
-import { AgentIdentity } from '../identity/agent-identity';
 import { DenyPlan } from '../policy/deny-plan';
 import { PolicyBudget } from '../policy/policy-budget';
 import { packStatements, planGroups } from '../policy/private/render';
@@ -104,7 +103,7 @@ export class AgentRcp extends Construct {
     if (props.services && props.services.length === 0) {
       throw input.error('services: [] protects nothing. Omit services to cover every RCP service, or name some, e.g. [\'s3\', \'kms\'].');
     }
-    const matches = input.agentMatches(props.matchAgentTag ?? true, props.agentPrincipalArnPatterns ?? [AgentIdentity.AGENT_ROLE_ARN_PATTERN]);
+    const matches = input.agentMatches(props);
     const categories = props.categories ?? ActionCatalog.defaultCategories();
     input.validateCategories(categories);
     const plan = DenyPlan.of({

@@ -99,7 +99,9 @@ export interface AgentScpProps extends AgentOrganizationPolicyProps {
  * nor service-linked roles.
  *
  * - Agents are principals tagged `guardrails:agent=true` and/or matching
- *   `agentPrincipalArnPatterns` (default: every role under `/guardrails-agent/`). People and
+ *   `agentPrincipalArnPatterns` (default: every role under `/guardrails-agent/` and
+ *   `/guardrails-agent-workload/`), and sessions whose source identity starts with
+ *   `guardrails-agent.` (it survives role chaining). People and
  *   pipelines are untouched unless `scope` is `ALL_PRINCIPALS`.
  * - An agent may delete a resource tagged `guardrails:ephemeral=true`, but may not add the
  *   tag to, or remove it from, an existing resource.
@@ -171,7 +173,7 @@ export class AgentScp extends Construct {
       }
       matches = [{ label: 'All', conditions: exceptPrincipals(breakGlass) }];
     } else if (scopeMode === AgentPolicyScope.AGENT_PRINCIPALS) {
-      matches = input.agentMatches(props.matchAgentTag ?? true, props.agentPrincipalArnPatterns ?? [AgentIdentity.AGENT_ROLE_ARN_PATTERN]);
+      matches = input.agentMatches(props);
     } else {
       throw input.error(`scope: '${scopeMode}' is not an AgentPolicyScope. Use AgentPolicyScope.AGENT_PRINCIPALS or AgentPolicyScope.ALL_PRINCIPALS.`);
     }
@@ -181,7 +183,8 @@ export class AgentScp extends Construct {
 
     // --- guard the guardrails: every principal but break-glass (and, to revoke sessions, the guardians)
     const guardCondition = conditionBlock(exceptPrincipals(breakGlass));
-    const agentRoles = [AgentIdentity.AGENT_ROLE_ARN_PATTERN, ...(props.agentPrincipalArnPatterns ?? []).filter(p => p !== AgentIdentity.AGENT_ROLE_ARN_PATTERN && p.includes(':role/')), ...boundaries];
+    const agentRoles = [AgentIdentity.AGENT_ROLE_ARN_PATTERN, ...(props.agentPrincipalArnPatterns ?? [])
+      .filter(p => p !== AgentIdentity.AGENT_ROLE_ARN_PATTERN && p !== AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN && p.includes(':role/')), ...boundaries];
     const revoke = setActions('guard.revoke-sessions');
     const named = GUARDED_KINDS.filter(k => k.orgGuardSet && !(k.orgResources ?? k.arnPatterns).includes('*'));
     const anywhere = GUARDED_KINDS.filter(k => k.orgGuardSet && (k.orgResources ?? k.arnPatterns).includes('*'));
@@ -201,6 +204,14 @@ export class AgentScp extends Construct {
         resources: agentRoles,
         conditions: conditionBlock(exceptPrincipals([...breakGlass, AgentIdentity.GUARDIAN_ROLE_ARN_PATTERN])),
       }),
+      ...(breakGlass.some(p => p.includes(':role/')) ? [new iam.PolicyStatement({
+        // The break-glass roles' trust and permission policies: whoever could change them could become break-glass.
+        sid: 'GuardBreakGlass',
+        effect: iam.Effect.DENY,
+        actions: setActions('guard.break-glass-roles'),
+        resources: breakGlass.filter(p => p.includes(':role/')),
+        conditions: guardCondition,
+      })] : []),
       new iam.PolicyStatement({
         sid: 'GuardMonitoring',
         effect: iam.Effect.DENY,
@@ -226,10 +237,6 @@ export class AgentScp extends Construct {
     } else {
       Annotations.of(this).addWarningV2('cdk-agent-guardrails:scp-leave-organization',
         'denyLeaveOrganization is false: an account administrator, or an agent that gains administrator rights, can take the account out of the organization and out of reach of every SCP and RCP.');
-    }
-    if ((props.matchAgentTag ?? true) === false && scopeMode === AgentPolicyScope.AGENT_PRINCIPALS) {
-      Annotations.of(this).addWarningV2('cdk-agent-guardrails:scp-agent-tag-off',
-        'matchAgentTag is false: agents are recognised by ARN pattern only, so a principal tagged guardrails:agent=true outside those patterns (an IAM user, an SSO session with session tags) is not restricted.');
     }
     if (scopeMode === AgentPolicyScope.ALL_PRINCIPALS && (props.overflowLevels ?? []).length > 0) {
       Annotations.of(this).addWarningV2('cdk-agent-guardrails:scp-lockdown-overflow',

@@ -1,7 +1,8 @@
 import { ActionCatalog } from '../catalog/action-catalog';
 import { ActionCategory } from '../catalog/action-category';
-import { CatalogRule, EnforcementPoint, RuleCondition } from '../catalog/catalog-rule';
+import { CatalogRule, DeployOwnershipMark, EnforcementPoint, RuleCondition } from '../catalog/catalog-rule';
 import { mergeConditionLists } from './private/conditions';
+import { AgentIdentity } from '../identity/agent-identity';
 import { NOT_EPHEMERAL_CONDITION } from '../identity/private/principals';
 
 /** Options for `DenyPlan.of()`. */
@@ -29,6 +30,15 @@ export interface DenyPlanOptions {
   readonly services?: string[];
 
   /**
+   * The plan of a guarded CloudFormation execution role: the create-time configuration CloudFormation
+   * needs (`ActionCatalog.deployExceptions()`) is denied only on resources that are not the agent's
+   * own (by the stack-name tag, the name, or the workload path), and tagging with a guardrail key
+   * only when the resource is neither tagged nor being created with the agent's stack tags.
+   * @default false
+   */
+  readonly deployer?: boolean;
+
+  /**
    * Actions the caller denies in a narrower form of its own (e.g. `iam:PassRole` on every role
    * but the passable ones), left out of the plan.
    * @default - none
@@ -46,6 +56,13 @@ export interface DenyGroup {
   readonly conditions: RuleCondition[];
   /** Resource ARN patterns of the deny (`*` for every resource). */
   readonly resources: string[];
+  /**
+   * Resource ARN patterns the deny spares (rendered as `NotResource`, and `resources` is then ignored).
+   * @default - none
+   */
+  readonly notResources?: string[];
+  /** The alarm raises only the refused alert for this group (see `CatalogRule.alarmOnlyWhenRefused`). */
+  readonly alarmOnlyWhenRefused: boolean;
   /** Ids of the rules the group renders. */
   readonly ruleIds: string[];
   /** Whether the group's deny spares resources tagged ephemeral. */
@@ -88,10 +105,12 @@ export class DenyPlan {
       }
     }
     const key = JSON.stringify([options.point, [...categories].sort(), options.allowEphemeralDeletes === true,
-      options.services ? [...options.services].sort() : null, options.exceptActions ? [...options.exceptActions].sort() : null]);
+      options.services ? [...options.services].sort() : null, options.exceptActions ? [...options.exceptActions].sort() : null,
+      options.deployer === true]);
     const hit = DenyPlan.cache.get(key);
     if (hit) return hit;
-    const plan = new DenyPlan(options.point, categories, options.allowEphemeralDeletes === true, options.services, options.exceptActions ?? []);
+    const plan = new DenyPlan(options.point, categories, options.allowEphemeralDeletes === true, options.services, options.exceptActions ?? [],
+      options.deployer === true);
     DenyPlan.cache.set(key, plan);
     return plan;
   }
@@ -104,13 +123,17 @@ export class DenyPlan {
   public readonly categories: ActionCategory[];
   /** Whether exemptable rules spare ephemeral-tagged resources. */
   public readonly allowEphemeralDeletes: boolean;
+  /** Whether this is the plan of a guarded CloudFormation execution role. */
+  public readonly deployer: boolean;
   /** The groups, unconditional first. */
   public readonly groups: DenyGroup[];
   /** Ids of the rules the plan renders. */
   public readonly ruleIds: string[];
 
-  private constructor(point: EnforcementPoint, categories: ActionCategory[], ephemeral: boolean, services: string[] | undefined, except: string[]) {
+  private constructor(point: EnforcementPoint, categories: ActionCategory[], ephemeral: boolean, services: string[] | undefined, except: string[],
+    deployer: boolean) {
     this.point = point;
+    this.deployer = deployer;
     this.categories = [...categories];
     this.allowEphemeralDeletes = ephemeral;
     const rules = ActionCatalog.rules({ categories, enforceableAt: point });
@@ -122,7 +145,7 @@ export class DenyPlan {
     // Unconditional rules: an action is exempt only when every rule naming it is exemptable.
     const hard = new Map<string, string[]>();
     const soft = new Map<string, string[]>();
-    const scoped = (x: CatalogRule) => x.conditions.length > 0 || x.resources !== undefined;
+    const scoped = (x: CatalogRule) => x.conditions.length > 0 || x.resources !== undefined || x.notResources !== undefined;
     for (const r of rules.filter(x => !scoped(x))) {
       const exempt = ephemeral && r.ephemeralExemptable;
       for (const a of r.actions) {
@@ -140,28 +163,43 @@ export class DenyPlan {
     }
     const groups: DenyGroup[] = [];
     const ids = (m: Map<string, string[]>) => [...new Set([...m.values()].flat())].sort();
-    if (hard.size) groups.push({ name: 'Deny', actions: [...hard.keys()].sort(), conditions: [], resources: ['*'], ruleIds: ids(hard), ephemeralExempt: false });
+    if (hard.size) {
+      groups.push({ name: 'Deny', actions: [...hard.keys()].sort(), conditions: [], resources: ['*'], ruleIds: ids(hard), ephemeralExempt: false, alarmOnlyWhenRefused: false });
+    }
     if (soft.size) {
       groups.push({
-        name: 'Destroy', actions: [...soft.keys()].sort(), conditions: [NOT_EPHEMERAL_CONDITION], resources: ['*'], ruleIds: ids(soft), ephemeralExempt: true,
+        name: 'Destroy', actions: [...soft.keys()].sort(), conditions: [NOT_EPHEMERAL_CONDITION], resources: ['*'], ruleIds: ids(soft), ephemeralExempt: true, alarmOnlyWhenRefused: false,
       });
     }
-    // Conditional and resource-scoped rules: a group each.
+    // Conditional and resource-scoped rules: rules with the same scope share a group.
+    const byScope = new Map<string, DenyGroup & { actions: string[]; ruleIds: string[] }>();
     for (const r of rules.filter(scoped)) {
-      const actions = r.actions.filter(a => keep(a) && !hard.has(a)).sort();
+      const actions = r.actions.filter(a => keep(a) && !hard.has(a));
       if (actions.length === 0) continue;
       const exempt = ephemeral && r.ephemeralExemptable;
-      groups.push({
+      const conditions = mergeConditionLists(`rule ${r.id}`, r.conditions, exempt ? [NOT_EPHEMERAL_CONDITION] : []);
+      const scope = JSON.stringify([conditions.map(c => [c.operator, c.key.toLowerCase(), [...c.values].sort()]).sort(), r.resources ?? ['*'],
+        r.notResources ?? null, r.eventDetailJson ?? null, r.alarmOnlyWhenRefused, exempt]);
+      const had = byScope.get(scope);
+      if (had) {
+        had.actions.push(...actions);
+        had.ruleIds.push(r.id);
+        continue;
+      }
+      byScope.set(scope, {
         name: groupName(r),
-        actions,
-        conditions: mergeConditionLists(`rule ${r.id}`, r.conditions, exempt ? [NOT_EPHEMERAL_CONDITION] : []),
+        actions: [...actions],
+        conditions,
         resources: r.resources ? [...r.resources] : ['*'],
+        notResources: r.notResources ? [...r.notResources] : undefined,
         ruleIds: [r.id],
         ephemeralExempt: exempt,
+        alarmOnlyWhenRefused: r.alarmOnlyWhenRefused,
         eventDetailJson: r.eventDetailJson,
       });
     }
-    this.groups = groups;
+    for (const g of byScope.values()) groups.push({ ...g, actions: [...new Set(g.actions)].sort(), ruleIds: g.ruleIds.sort() });
+    this.groups = deployer ? deployerGroups(groups) : groups;
   }
 
   /** Every action the plan denies under some condition, sorted. */
@@ -179,6 +217,50 @@ export class DenyPlan {
     const a = ActionCatalog.describe(action).action;
     return this.groups.filter(g => g.actions.includes(a)).sort((x, y) => x.conditions.length - y.conditions.length)[0];
   }
+}
+
+/** The resource is not of an agent's stack: neither tagged so, nor being created with the agent's stack tags. */
+const NOT_OWNED_BY_TAG: RuleCondition[] = [
+  { operator: 'StringNotLike', key: `aws:ResourceTag/${AgentIdentity.STACK_NAME_TAG_KEY}`, values: [`${AgentIdentity.AGENT_STACK_NAME_PREFIX}*`] },
+  { operator: 'StringNotLike', key: `aws:RequestTag/${AgentIdentity.STACK_NAME_TAG_KEY}`, values: [`${AgentIdentity.AGENT_STACK_NAME_PREFIX}*`] },
+];
+
+/**
+ * A guarded execution role's groups: the deploy exceptions' actions leave the unconditional
+ * groups for groups of their own, denied only on what the agent does not own; the guard rules'
+ * tag-forgery denies spare resources of the agent's own stacks (CloudFormation tags them).
+ */
+function deployerGroups(groups: DenyGroup[]): DenyGroup[] {
+  const out: DenyGroup[] = [];
+  const moved: DenyGroup[] = [];
+  const exceptions = ActionCatalog.deployExceptions();
+  const taken = new Set<string>();
+  for (const g of groups) {
+    if (g.name === 'Deny' || g.name === 'Destroy') {
+      for (const e of exceptions) {
+        const actions = e.actions.filter(a => g.actions.includes(a) && !taken.has(a));
+        if (actions.length === 0) continue;
+        actions.forEach(a => taken.add(a));
+        const scope = e.mark === DeployOwnershipMark.TAG ? { conditions: NOT_OWNED_BY_TAG, resources: ['*'] }
+          : e.mark === DeployOwnershipMark.AWS_RESOURCE ? { conditions: [{ operator: 'Bool', key: 'kms:GrantIsForAWSResource', values: ['false'] }], resources: ['*'] }
+            : { conditions: [], resources: ['*'], notResources: [...(e.owned ?? [])] };
+        moved.push({
+          name: e.id.split(/[^A-Za-z0-9]+/).filter(Boolean).map(w => w[0].toUpperCase() + w.slice(1)).join(''),
+          actions: actions.sort(),
+          ...scope,
+          ruleIds: [e.id],
+          ephemeralExempt: false,
+          alarmOnlyWhenRefused: true,
+        });
+      }
+      out.push({ ...g, actions: g.actions.filter(a => !taken.has(a)) });
+    } else if (g.ruleIds.some(id => id.startsWith('guard.tag-forgery'))) {
+      out.push({ ...g, conditions: mergeConditionLists(`group ${g.name}`, g.conditions, NOT_OWNED_BY_TAG) });
+    } else {
+      out.push(g);
+    }
+  }
+  return [...out.filter(g => g.actions.length > 0), ...moved];
 }
 
 /** `guard.tag-forgery-ec2` → `GuardTagForgeryEc2`: a statement-ID-safe name. */

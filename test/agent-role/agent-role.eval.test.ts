@@ -10,7 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AgentRole, AgentRoleProps } from '../../src/agent-role';
 import { ActionCatalog, ActionCategory } from '../../src/catalog';
 import { AgentIdentity } from '../../src/identity';
-import { ACCOUNT, ADMINISTRATOR_ACCESS, Decision, PolicySet, Principal, REGION, resolveTemplate, rolePolicies, simulate, simulateMany, sweep, tally } from '../harness';
+import { ACCOUNT, ADMINISTRATOR_ACCESS, Decision, PolicySet, Principal, REGION, resolveTemplate, rolePolicies, simulate, simulateMany, SimRequest, sweep, tally } from '../harness';
 
 // Each proof evaluates the whole action catalog through iam-simulate workers after a synth:
 // measured up to 16 s per test (59 s for the file) with 2 cores under load.
@@ -44,16 +44,34 @@ const ORDINARY = [
   'ec2:RunInstances', 'ec2:StopInstances', 'ec2:StartInstances', 'ec2:RebootInstances', 'ec2:CreateVpc', 'ec2:CreateSubnet',
   'ec2:CreateSecurityGroup', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateVolume', 'ec2:AttachVolume', 'ec2:CreateSnapshot',
   's3:CreateBucket', 's3:PutObject', 's3:GetObject', 's3:ListBucket',
-  'lambda:CreateFunction', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:InvokeFunction', 'lambda:PublishVersion',
-  'cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet',
+  'lambda:CreateFunction', 'lambda:PublishVersion',
   'dynamodb:CreateTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query',
   'rds:CreateDBInstance', 'rds:CreateDBSnapshot', 'rds:StopDBInstance', 'rds:RebootDBInstance',
   'sqs:CreateQueue', 'sqs:SendMessage', 'sns:CreateTopic', 'sns:Publish',
-  'ecr:PutImage', 'ecr:CreateRepository', 'ecs:UpdateService', 'ecs:RunTask', 'ecs:RegisterTaskDefinition',
+  'ecr:PutImage', 'ecr:CreateRepository', 'ecs:RegisterTaskDefinition',
   'logs:CreateLogGroup', 'logs:PutLogEvents', 'cloudwatch:PutMetricData', 'ssm:PutParameter', 'ssm:GetParameter',
   'secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'kms:Encrypt', 'kms:Decrypt', 'kms:CreateKey',
-  'elasticache:CreateReplicationGroup', 'codebuild:StartBuild', 'apigateway:POST', 'states:StartExecution',
+  'elasticache:CreateReplicationGroup', 'apigateway:POST',
   'iam:GetRole', 'iam:ListRoles', 'sts:GetCallerIdentity',
+];
+
+const OWNED = { [AgentIdentity.STACK_NAME_TAG_KEY]: `${AgentIdentity.AGENT_STACK_NAME_PREFIX}app` };
+const GUARDED_EXEC = `arn:aws:iam::${ACCOUNT}:role/guardrails-agent/cdk-agent-cfn-exec-role-${ACCOUNT}-${REGION}`;
+const stackArn = (name: string) => `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${name}/0f0f0f0f`;
+const INSTANCE = `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0123456789abcdef0`;
+
+/**
+ * Work that drives compute (borrowed power): each is evaluated twice — on what the agent owns (a
+ * resource of a stack it deployed, or CloudFormation with the guarded execution role): allowed;
+ * on what it does not own (a production resource, or no RoleARN): denied.
+ */
+const DRIVE: Array<{ action: string; owned: Partial<SimRequest>; unowned: Partial<SimRequest> }> = [
+  ...['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:InvokeFunction', 'codebuild:StartBuild', 'states:StartExecution', 'ecs:RunTask', 'ecs:UpdateService']
+    .map(action => ({ action, owned: { resourceTags: OWNED }, unowned: {} })),
+  { action: 'ssm:SendCommand', owned: { resource: INSTANCE, resourceTags: OWNED }, unowned: { resource: INSTANCE } },
+  ...['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:CreateChangeSet']
+    .map(action => ({ action, owned: { resource: stackArn('agent-app'), context: { 'cloudformation:RoleArn': GUARDED_EXEC } }, unowned: { resource: stackArn('prod-app') } })),
+  { action: 'cloudformation:ExecuteChangeSet', owned: { resource: stackArn('agent-app') }, unowned: { resource: stackArn('prod-app') } },
 ];
 
 describe('AgentRole evaluated (developer access, defaults)', () => {
@@ -114,6 +132,14 @@ describe('AgentRole evaluated (developer access, defaults)', () => {
     expect(o.errors).toEqual([]);
     expect(o.denied).toEqual([]);
     expect(o.allowed.length).toBeGreaterThanOrEqual(30);
+  });
+
+  test('2b. driving compute: allowed on what the agent owns, denied on what it does not', async () => {
+    const owned = await simulateMany(set, DRIVE.map(d => ({ action: d.action, principal: AGENT, ...d.owned })));
+    const unowned = await simulateMany(set, DRIVE.map(d => ({ action: d.action, principal: AGENT, ...d.unowned })));
+    figure('drive actions (owned allowed / not owned denied)', `${owned.filter(d => d === 'Allowed').length} / ${unowned.filter(d => d === 'ExplicitlyDenied').length} of ${DRIVE.length}`);
+    expect(Object.fromEntries(DRIVE.map((d, i) => [d.action, owned[i]]))).toEqual(Object.fromEntries(DRIVE.map(d => [d.action, 'Allowed'])));
+    expect(Object.fromEntries(DRIVE.map((d, i) => [d.action, unowned[i]]))).toEqual(Object.fromEntries(DRIVE.map(d => [d.action, 'ExplicitlyDenied'])));
   });
 
   test('3. with AdministratorAccess also attached, still no destructive action is allowed', async () => {
@@ -207,7 +233,12 @@ describe('AgentRole evaluated (developer access, defaults)', () => {
     const caller: Principal = { arn: `arn:aws:iam::${ACCOUNT}:role/developer` };
     const allowAll = { identity: [ADMINISTRATOR_ACCESS], resourcePolicy: trust };
     const ask = (context: Record<string, string[]>) => simulate(allowAll, { action: 'sts:TagSession', resource: AGENT_ARN, principal: caller, context });
-    expect(await simulate(allowAll, { action: 'sts:AssumeRole', resource: AGENT_ARN, principal: caller })).toBe('Allowed');
+    // The session must carry an agent's source identity.
+    const source = (v: string) => ({ 'sts:SourceIdentity': v });
+    expect(await simulate(allowAll, { action: 'sts:AssumeRole', resource: AGENT_ARN, principal: caller, context: source(`${AgentIdentity.SOURCE_IDENTITY_PREFIX}claude-code`) })).toBe('Allowed');
+    expect(await simulate(allowAll, { action: 'sts:SetSourceIdentity', resource: AGENT_ARN, principal: caller, context: source(`${AgentIdentity.SOURCE_IDENTITY_PREFIX}claude-code`) })).toBe('Allowed');
+    expect(await simulate(allowAll, { action: 'sts:AssumeRole', resource: AGENT_ARN, principal: caller })).toBe('ImplicitlyDenied');
+    expect(await simulate(allowAll, { action: 'sts:AssumeRole', resource: AGENT_ARN, principal: caller, context: source('alice') })).toBe('ImplicitlyDenied');
     expect(await ask({ 'aws:TagKeys': ['agent-name'] })).toBe('Allowed');
     expect(await ask({ 'aws:TagKeys': ['agent-name', AgentIdentity.AGENT_TAG_KEY] })).toBe('ExplicitlyDenied');
     expect(await ask({ 'aws:TagKeys': ['Guardrails:Ephemeral'] })).toBe('ExplicitlyDenied');

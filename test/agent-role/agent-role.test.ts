@@ -48,7 +48,15 @@ describe('AgentRole template', () => {
       PermissionsBoundary: { Ref: Match.stringLikeRegexp('^AgentBoundary') },
       AssumeRolePolicyDocument: {
         Statement: [
-          Match.objectLike({ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { AWS: Match.anyValue() } }),
+          // The session must carry the agent's source identity (it survives role chaining).
+          Match.objectLike({
+            Sid: 'AssumeWithAgentSourceIdentity',
+            Effect: 'Allow',
+            Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+            Principal: { AWS: Match.anyValue() },
+            Condition: { StringLike: { 'sts:SourceIdentity': `${AgentIdentity.SOURCE_IDENTITY_PREFIX}*` } },
+          }),
+          Match.objectLike({ Sid: 'TagAgentSessions', Effect: 'Allow', Action: 'sts:TagSession', Principal: { AWS: Match.anyValue() } }),
           Match.objectLike({
             Sid: 'DenyGuardrailSessionTags',
             Effect: 'Deny',
@@ -71,14 +79,14 @@ describe('AgentRole template', () => {
     t.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
-          Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
-          Condition: { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:*' } },
+          Action: ['sts:AssumeRoleWithWebIdentity', 'sts:SetSourceIdentity'],
+          Condition: { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:*', 'sts:SourceIdentity': `${AgentIdentity.SOURCE_IDENTITY_PREFIX}*` } },
         })]),
       },
     });
     t.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Condition: { StringEquals: { 'sts:ExternalId': 'agent-7f3a' } } })]),
+        Statement: Match.arrayWith([Match.objectLike({ Condition: Match.objectLike({ StringEquals: { 'sts:ExternalId': 'agent-7f3a' } }) })]),
       },
     });
   });
@@ -107,7 +115,11 @@ describe('AgentRole template', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyGuardTagForgery0' })]) },
     });
     hasStatement(s, { Sid: 'DenyAdminRoles', Effect: 'Deny', Resource: Match.arrayWith(['arn:aws:iam::*:role/cdk-*-deploy-role-*', 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*']) });
-    hasStatement(s, { Sid: 'DenyAgentRoleTampering', NotAction: ['iam:Get*', 'iam:List*'], Resource: [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.GUARDIAN_ROLE_ARN_PATTERN, 'arn:aws:iam::*:policy/guardrails-agent/*'] });
+    hasStatement(s, {
+      Sid: 'DenyAgentRoleTampering',
+      NotAction: ['iam:Get*', 'iam:List*', 'sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity', 'iam:PassRole'],
+      Resource: [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.GUARDIAN_ROLE_ARN_PATTERN, 'arn:aws:iam::*:policy/guardrails-agent/*'],
+    });
     hasStatement(s, { Sid: 'DenyGuardTagForgeryEc20', Action: 'ec2:CreateTags*', Condition: Match.objectLike({ Null: { 'ec2:CreateAction': 'true' } }) });
     const all = Object.values<any>(policies).flatMap(p => p.Properties.PolicyDocument.Statement);
     const unconditional = PolicyPacker.expand(all.filter((x: any) => /^Deny\d+$/.test(x.Sid)).flatMap((x: any) => [].concat(x.Action)));
@@ -142,8 +154,8 @@ describe('AgentRole template', () => {
     boundary({ Sid: 'BoundaryAllowDeveloper', Effect: 'Allow', NotAction: Match.arrayWith(['iam:*', 'organizations:*', 'account:*']) });
     boundary({ Sid: 'DenyWeakenExposeEscalate', Effect: 'Deny', Resource: '*' });
     expect(statementBySid(s, 'DenyWeakenExposeEscalate').actions).toEqual(expect.arrayContaining(['iam:AttachRolePolicy', 's3:PutBucketPolicy', 'cloudtrail:StopLogging', 'iam:PassRole']));
-    boundary({ Sid: 'DenyPassRoles', Effect: 'Deny', Action: 'iam:PassRole', Resource: '*' });
-    boundary({ Sid: 'DenyAssumeOtherRoles', Effect: 'Deny', Action: 'sts:AssumeRole', NotResource: 'arn:aws:iam::*:role/cdk-*-lookup-role-*' });
+    boundary({ Sid: 'DenyPassRoles', Effect: 'Deny', Action: 'iam:PassRole', NotResource: AgentIdentity.GUARDED_EXECUTION_ROLE_ARN_PATTERN });
+    boundary({ Sid: 'DenyAssumeOtherRoles', Effect: 'Deny', Action: 'sts:AssumeRole', NotResource: AgentIdentity.GUARDED_BOOTSTRAP_ROLE_ARN_PATTERN });
     boundary({ Sid: 'DenyAgentRoleTampering', Effect: 'Deny' });
   });
 
@@ -189,7 +201,7 @@ describe('AgentRole template', () => {
     const s = stack();
     const exec = new iam.Role(s, 'Exec', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), path: AgentRole.WORKLOAD_ROLE_PATH });
     new AgentRole(s, 'Agent', { assumedBy: new iam.AccountPrincipal(ACCOUNT), passableRoles: [exec], protectedRoleArns: ['arn:aws:iam::*:role/OrganizationAccountAccessRole'] });
-    hasStatement(s, { Sid: 'DenyPassOtherRoles', Effect: 'Deny', Action: 'iam:PassRole', NotResource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Exec'), 'Arn'] } });
+    hasStatement(s, { Sid: 'DenyPassOtherRoles', Effect: 'Deny', Action: 'iam:PassRole', NotResource: [AgentIdentity.GUARDED_EXECUTION_ROLE_ARN_PATTERN, { 'Fn::GetAtt': [Match.stringLikeRegexp('^Exec'), 'Arn'] }] });
     hasStatement(s, { Sid: 'AllowPassWorkloadRoles', Effect: 'Allow', Action: 'iam:PassRole', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Exec'), 'Arn'] } });
     hasStatement(s, { Sid: 'DenyAdminRoles', Resource: Match.arrayWith(['arn:aws:iam::*:role/OrganizationAccountAccessRole']) });
   });
@@ -296,6 +308,23 @@ describe('AgentRole validation', () => {
 
   test('a quota below what the role needs is refused at construction', () => {
     expect(() => agent({ managedPolicyQuota: 5 })).toThrow(/^AgentRole '[^']+': managedPolicyQuota: the role needs \d+ generated managed policies \(\d+\), over the quota of 5/);
+  });
+
+  test.each([
+    ['', /sourceIdentityPrefix: '' is empty/],
+    ['aws:x', /sourceIdentityPrefix: 'aws:x' starts with 'aws:'/],
+    ['y'.repeat(61), /sourceIdentityPrefix: 'y{61}' has 61 characters/],
+    ['a/b', /sourceIdentityPrefix: 'a\/b' has characters a source identity cannot hold/],
+  ])('source identity prefix %p is refused', (prefix, re) => {
+    expect(() => agent({ sourceIdentityPrefix: prefix })).toThrow(new RegExp(`^AgentRole '[^']+': ${re.source}.*Use a prefix such as 'guardrails-agent\\.'`));
+  });
+
+  test('without the source identity requirement: the plain trust, and a warning that states the risk', () => {
+    const { s, role } = agent({ requireSourceIdentity: false });
+    Template.fromStack(s).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['sts:AssumeRole', 'sts:TagSession'] })]) },
+    });
+    Annotations.fromStack(s).hasWarning(`/${role.node.path}`, Match.stringLikeRegexp('^requireSourceIdentity is false: a session that assumes another role is no longer recognised'));
   });
 
   test('policies attached later count against the quota at synth', () => {

@@ -23,8 +23,9 @@ import { buildGuardedAccountApp } from '../../examples/guarded-account';
 import {
   ActionCategory, AgentAccess, AgentPolicyScope, AgentRcp, AgentRole, AgentScp, DestructiveCallAlarm, DestructiveCallForwarder,
   GuardrailBackup, KillSwitch, PolicyBudget, PrincipalScope, ProtectedBucket, ProtectedDatabase,
-  ProtectedDatabaseCluster, ProtectedInstance, ProtectedTable, Protection, VaultLock,
+  ProtectedDatabaseCluster, ProtectedInstance, ProtectedTable, Protection, VaultLock, GuardedBootstrap, GuardedStackSynthesizer, WorkloadRoles,
 } from '../../src';
+import { buildBootstrapStack } from '../../src/deploy/private/bootstrap-template';
 
 /** One app whose templates cfn-lint checks: a name for the report and how to build it. */
 export interface LintApp {
@@ -212,4 +213,21 @@ export const LINT_APPS: LintApp[] = [
     continuousBackup: true,
     notificationTopic: new sns.Topic(s, 'BackupEvents'),
   })),
+
+  // Guarded deploys: the bootstrap as a construct, as the template file, and an agent app
+  oneStack('guarded-bootstrap', s => new GuardedBootstrap(s, 'Bootstrap', {
+    agentRoles: [new AgentRole(s, 'Agent', { assumedBy: new iam.AccountRootPrincipal() })],
+    workloadRoles: WorkloadRoles.UNDER_AGENT_SCP,
+    allowEphemeralDeletes: true,
+  })),
+  { name: 'guarded-bootstrap-template', build: app => { buildBootstrapStack(app); } },
+  {
+    name: 'guarded-agent-app',
+    build: app => {
+      const s = new Stack(app, 'agent-orders', { env: ENV, synthesizer: new GuardedStackSynthesizer() });
+      new sqs.Queue(s, 'Queue', { enforceSSL: true });
+      new ProtectedBucket(s, 'Data');
+      new iam.Role(s, 'HandlerRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    },
+  },
 ];

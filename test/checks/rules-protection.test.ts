@@ -62,7 +62,7 @@ describe('AG-RES2 deletion or termination protection off', () => {
     new dynamodb.CfnTable(stack, 'Guarded', { keySchema, attributeDefinitions, billingMode: 'PAY_PER_REQUEST', deletionProtectionEnabled: true });
     const f = findingsOf(app, 'AG-RES2');
     expect(f.map(x => x.logicalId)).toEqual(['Open']);
-    expect(f[0].message).toMatch(/DeletionProtectionEnabled is not set \(needs true\)/);
+    expect(f[0].message).toMatch(/DeletionProtectionEnabled is not set \(needs true: no protection against deletion\)/);
   });
 
   test('L1: EC2 instance needs DisableApiTermination', () => {

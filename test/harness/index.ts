@@ -283,9 +283,10 @@ export function resolveTemplate(template: any, options: ResolveOptions = {}): an
       return undefined; // an unknown reference stays a marker
     }
   };
-  // Resolve names first so that Ref/GetAtt see concrete RoleName/BucketName.
+  // Resolve names first, then the original template again against them, so that Ref/GetAtt see
+  // a RoleName or BucketName given by an intrinsic (Fn::Sub).
   const first = resolveIntrinsics(template, env, lookup(template));
-  return resolveIntrinsics(first, env, lookup(first));
+  return resolveIntrinsics(template, env, lookup(first));
 }
 
 // ---------------------------------------------------------------------------------------

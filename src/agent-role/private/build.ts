@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { ActionCatalog } from '../../catalog/action-catalog';
 import { ActionCategory } from '../../catalog/action-category';
 import { AgentIdentity } from '../../identity/agent-identity';
+import { sourceIdentityPrefixProblem } from '../../identity/private/principals';
 import { PolicyBudget } from '../../policy/policy-budget';
 import { documentSize } from '../../policy/private/packing';
 import { inputError } from '../../private/errors';
@@ -58,6 +59,13 @@ export function validateAgentRoleProps(path: string, props: AgentRoleProps): num
       if (!Object.values(ActionCategory).includes(c)) {
         throw fail(`categories: '${c}' is not an ActionCategory. Use ${Object.values(ActionCategory).join(', ')}.`);
       }
+    }
+  }
+  if (props.sourceIdentityPrefix !== undefined) {
+    if (Token.isUnresolved(props.sourceIdentityPrefix)) throw fail('sourceIdentityPrefix: a token was given. Give a literal prefix such as \'guardrails-agent.\'.');
+    const problem = sourceIdentityPrefixProblem(props.sourceIdentityPrefix);
+    if (problem) {
+      throw fail(`sourceIdentityPrefix: '${props.sourceIdentityPrefix}' ${problem}. Use a prefix such as '${AgentIdentity.SOURCE_IDENTITY_PREFIX}' (what AgentScp, AgentRcp and the alarm recognise by default).`);
     }
   }
   const quota = props.managedPolicyQuota ?? PolicyBudget.MANAGED_POLICIES_PER_ROLE;

@@ -8,8 +8,6 @@ export const CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS: readonly string[] = [
   'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*',
 ];
 
-/** The CDK bootstrap lookup role is read-only: the agent may assume it (`cdk synth` with context lookups). */
-export const CDK_LOOKUP_ROLE_PATTERN = 'arn:aws:iam::*:role/cdk-*-lookup-role-*';
 
 export interface SelfProtectionOptions {
   readonly passableRoleArns: string[];
@@ -18,30 +16,34 @@ export interface SelfProtectionOptions {
 
 /**
  * No escape, no tampering:
- * - nothing but reads on agent roles (`role/guardrails-agent/*`), guardian roles and agent
- *   policies (`policy/guardrails-agent/*`): no policy, trust, boundary or tag change, no passing,
- *   no assuming;
- * - no `sts:AssumeRole` of any role but the CDK lookup role;
- * - no `iam:PassRole` but of the passable roles;
- * - never assume or pass the CDK bootstrap roles or the protected roles.
+ * - nothing but reads (and assuming or passing, which the next statements narrow) on agent roles
+ *   (`role/guardrails-agent/*`), guardian roles and agent policies (`policy/guardrails-agent/*`):
+ *   no policy, trust, boundary or tag change;
+ * - no `sts:AssumeRole` of any role but the guarded CDK bootstrap roles (deploy, publishing,
+ *   lookup: agent roles themselves; the human CDK lookup role does not allow a source identity);
+ * - no `iam:PassRole` but of the guarded execution roles and the passable roles;
+ * - never assume or pass the human CDK bootstrap roles or the protected roles.
  */
 export function selfProtectionStatements(options: SelfProtectionOptions): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
       sid: 'DenyAgentRoleTampering',
       effect: iam.Effect.DENY,
-      notActions: setActions('agent.role-reads'),
+      notActions: [...setActions('agent.role-reads'), ...setActions('agent.protected-roles')],
       resources: [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.GUARDIAN_ROLE_ARN_PATTERN, AgentIdentity.AGENT_POLICY_ARN_PATTERN],
     }),
     new iam.PolicyStatement({
       sid: 'DenyAssumeOtherRoles',
       effect: iam.Effect.DENY,
       actions: setActions('agent.assume'),
-      notResources: [CDK_LOOKUP_ROLE_PATTERN],
+      notResources: [AgentIdentity.GUARDED_BOOTSTRAP_ROLE_ARN_PATTERN],
     }),
-    options.passableRoleArns.length
-      ? new iam.PolicyStatement({ sid: 'DenyPassOtherRoles', effect: iam.Effect.DENY, actions: setActions('agent.pass'), notResources: options.passableRoleArns })
-      : new iam.PolicyStatement({ sid: 'DenyPassRoles', effect: iam.Effect.DENY, actions: setActions('agent.pass'), resources: ['*'] }),
+    new iam.PolicyStatement({
+      sid: options.passableRoleArns.length ? 'DenyPassOtherRoles' : 'DenyPassRoles',
+      effect: iam.Effect.DENY,
+      actions: setActions('agent.pass'),
+      notResources: [AgentIdentity.GUARDED_EXECUTION_ROLE_ARN_PATTERN, ...options.passableRoleArns],
+    }),
     new iam.PolicyStatement({
       sid: 'DenyAdminRoles',
       effect: iam.Effect.DENY,

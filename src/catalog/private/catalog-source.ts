@@ -25,7 +25,9 @@ export interface RuleData {
   readonly at: string[];
   readonly conditions?: RuleCondition[];
   readonly resources?: string[];
+  readonly notResources?: string[];
   readonly eventDetail?: unknown;
+  readonly events?: string;
   readonly reason: string;
   readonly source?: string;
   readonly alternative?: string;
@@ -40,6 +42,7 @@ export interface HeadData {
   readonly defaultCategories: string[];
   readonly administrationServices: string[];
   readonly curated: Record<string, Array<{ action: string; reason: string; source?: string }>>;
+  readonly deployExceptions: Array<{ id: string; actions: string[]; mark: string; owned?: string[]; reason: string; source: string }>;
 }
 
 export type SetData = Record<string, { reason: string; actions: string[] }>;

@@ -268,15 +268,19 @@ export class PolicyEvaluator {
 
   /** The plan conditions under which a Deny statement counts, per group; undefined when it never counts. */
   private denyGroups(s: Record<string, unknown>, role: EvaluatedRole): Set<DenyGroup> | undefined {
-    if (s.Effect !== 'Deny' || s.NotResource !== undefined || s.NotPrincipal !== undefined) return undefined;
+    if (s.Effect !== 'Deny' || s.NotPrincipal !== undefined) return undefined;
     const resources = asList(s.Resource);
+    const notResources = s.NotResource === undefined ? undefined : asList(s.NotResource);
     const entries = conditionEntries(s.Condition);
     if (!entries) return undefined;
     const rest: Condition[] = entries.filter(c => !holdsForAgent(c, role.arn, role.tags));
     const groups = new Set<DenyGroup>();
     for (const g of this.plan.groups) {
-      // The Deny must cover every resource the group denies: '*', or each of the group's patterns literally.
-      const covers = resources.includes('*') || g.resources.every(r => resources.includes(r));
+      // The Deny must cover every resource the group denies: '*', or each of the group's patterns literally;
+      // a NotResource Deny counts only for a group that spares exactly those resources (or fewer).
+      const covers = notResources !== undefined
+        ? g.notResources !== undefined && notResources.every(r => g.notResources!.includes(r as string))
+        : resources.includes('*') || (g.notResources === undefined && g.resources.every(r => resources.includes(r)));
       if (covers && rest.every(c => g.conditions.some(pc => sameCondition(pc, c)))) groups.add(g);
     }
     return groups;

@@ -1,60 +1,38 @@
 import { TemplateResource, resolveIn } from './assembly';
 import { asList } from './intrinsics';
-import { BACKUP_SUPPORTED_TYPES, ROOT_DEVICE_NAMES } from '../../protection/private/rules';
+import { ROOT_DEVICE_NAMES } from '../../protection/private/rules';
+import { BACKUP_SUPPORTED_TYPES, STATEFUL_TYPES } from '../../protection/private/stateful-types';
 
-/** A service-level protection check: returns what is missing, or undefined when protected. */
-type ServiceCheck = (r: TemplateResource) => string | undefined;
-
-function flag(prop: string, desired: unknown): ServiceCheck {
-  return r => {
-    const v = resolveIn(r, r.properties[prop]);
-    return v === desired ? undefined : `${prop} is ${v === undefined ? 'not set' : JSON.stringify(v)} (needs ${JSON.stringify(desired)})`;
-  };
+/** The value at a property path (`*` walks every item of a list), resolved. */
+function valuesAt(r: TemplateResource, path: string[]): unknown[] | undefined {
+  let values: unknown[] = [resolveIn(r, r.properties)];
+  for (const part of path) {
+    const next: unknown[] = [];
+    for (const v of values) {
+      if (part === '*') {
+        if (!Array.isArray(v) || v.length === 0) return undefined;
+        next.push(...v);
+      } else {
+        next.push(v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined);
+      }
+    }
+    values = next;
+  }
+  return values;
 }
 
-/**
- * Stateful resource types (the ones whose deletion loses data), their service-level
- * deletion/termination protection where the service has one, and the DeletionPolicy
- * CloudFormation applies when the template sets none.
- *
- * The list follows the protection layer's aspect, so what `Protection.of()` protects is what
- * the checks look for.
- */
-const TYPES: Record<string, { service?: ServiceCheck; defaultDeletionPolicy?: string }> = {
-  'AWS::RDS::DBInstance': { service: flag('DeletionProtection', true), defaultDeletionPolicy: 'Snapshot' },
-  'AWS::RDS::DBCluster': { service: flag('DeletionProtection', true), defaultDeletionPolicy: 'Snapshot' },
-  'AWS::S3::Bucket': {
-    service: r => {
-      const v = resolveIn(r, r.properties.VersioningConfiguration) as Record<string, unknown> | undefined;
-      return v?.Status === 'Enabled' ? undefined : 'VersioningConfiguration.Status is not Enabled (deleted objects cannot be recovered)';
-    },
-  },
-  'AWS::DynamoDB::Table': { service: flag('DeletionProtectionEnabled', true) },
-  'AWS::DynamoDB::GlobalTable': {
-    service: r => {
-      const replicas = resolveIn(r, r.properties.Replicas);
-      if (!Array.isArray(replicas) || replicas.length === 0) return 'Replicas cannot be read';
-      const bad = replicas.filter(x => (x as Record<string, unknown>)?.DeletionProtectionEnabled !== true).length;
-      return bad ? `${bad} of ${replicas.length} replicas have no DeletionProtectionEnabled: true` : undefined;
-    },
-  },
-  'AWS::EC2::Instance': { service: flag('DisableApiTermination', true) },
-  'AWS::EC2::Volume': {},
-  'AWS::EFS::FileSystem': {},
-  'AWS::ElastiCache::CacheCluster': {},
-  'AWS::ElastiCache::ReplicationGroup': {},
-  'AWS::ElastiCache::ServerlessCache': {},
-  'AWS::Redshift::Cluster': {},
-  'AWS::Neptune::DBCluster': { service: flag('DeletionProtection', true), defaultDeletionPolicy: 'Snapshot' },
-  'AWS::DocDB::DBCluster': { service: flag('DeletionProtection', true) },
-  'AWS::OpenSearchService::Domain': {},
-  'AWS::Elasticsearch::Domain': {},
-  'AWS::KMS::Key': {},
-  'AWS::SecretsManager::Secret': {},
-  'AWS::Logs::LogGroup': { service: flag('DeletionProtectionEnabled', true) },
-  'AWS::ECR::Repository': {},
-  'AWS::Cognito::UserPool': { service: flag('DeletionProtection', 'ACTIVE') },
-};
+/** What is missing in a type's service-level protection (from the one table of stateful types), or undefined. */
+function serviceGap(r: TemplateResource): string | undefined {
+  const p = STATEFUL_TYPES[r.type]?.protection;
+  if (!p) return undefined;
+  const name = p.path.join('.');
+  const values = valuesAt(r, p.path);
+  if (values === undefined) return `${name} cannot be read`;
+  const bad = values.filter(v => v !== p.value).length;
+  if (bad === 0) return undefined;
+  if (values.length > 1) return `${bad} of ${values.length} ${name} are not ${JSON.stringify(p.value)} (no protection against ${p.what})`;
+  return `${name} is ${values[0] === undefined ? 'not set' : JSON.stringify(values[0])} (needs ${JSON.stringify(p.value)}: no protection against ${p.what})`;
+}
 
 const SAFE_DELETION = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
 const SAFE_REPLACE = new Set(['Retain', 'Snapshot']);
@@ -63,12 +41,12 @@ const SAFE_REPLACE = new Set(['Retain', 'Snapshot']);
 export class StatefulResources {
   /** Stateful types, sorted. */
   public static types(): string[] {
-    return Object.keys(TYPES).sort();
+    return Object.keys(STATEFUL_TYPES).sort();
   }
 
   /** Whether a resource holds data of its own (an Aurora cluster member does not). */
   public static isStateful(r: TemplateResource): boolean {
-    if (!(r.type in TYPES)) return false;
+    if (!(r.type in STATEFUL_TYPES)) return false;
     if (r.type === 'AWS::RDS::DBInstance' && r.properties.DBClusterIdentifier !== undefined) return false;
     return true;
   }
@@ -80,18 +58,18 @@ export class StatefulResources {
 
   /** Whether the service has a deletion/termination protection setting for this type. */
   public static hasServiceProtection(r: TemplateResource): boolean {
-    return TYPES[r.type]?.service !== undefined;
+    return STATEFUL_TYPES[r.type]?.protection !== undefined;
   }
 
   /** What is missing in the service-level protection, or undefined. */
   public static serviceProtectionGap(r: TemplateResource): string | undefined {
-    return TYPES[r.type]?.service?.(r);
+    return serviceGap(r);
   }
 
   /** What is unsafe in DeletionPolicy / UpdateReplacePolicy, or undefined. */
   public static policyGap(r: TemplateResource): string | undefined {
     const gaps: string[] = [];
-    const del = r.deletionPolicy ?? TYPES[r.type]?.defaultDeletionPolicy ?? 'Delete';
+    const del = r.deletionPolicy ?? STATEFUL_TYPES[r.type]?.defaultDeletionPolicy ?? 'Delete';
     if (typeof del !== 'string' || !SAFE_DELETION.has(del)) {
       gaps.push(`DeletionPolicy is ${r.deletionPolicy === undefined ? `not set (CloudFormation deletes it: ${JSON.stringify(del)})` : JSON.stringify(del)}`);
     }

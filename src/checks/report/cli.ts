@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GuardrailReport } from './guardrail-report';
+import { BOOTSTRAP_TEMPLATE_USAGE, bootstrapTemplateCommand } from '../../deploy/private/bootstrap-cli';
 
 const USAGE = `Usage: cdk-agent-guardrails report [cdk.out] [--json]
 
@@ -26,8 +27,15 @@ export interface CliIo {
  */
 export function main(argv: string[], io: CliIo = { out: t => process.stdout.write(t), err: t => process.stderr.write(t) }): number {
   const args = [...argv];
+  if (args[0] === 'bootstrap-template') {
+    if (args.includes('--help') || args.includes('-h')) {
+      io.out(BOOTSTRAP_TEMPLATE_USAGE);
+      return 0;
+    }
+    return bootstrapTemplateCommand(args.slice(1), io);
+  }
   if (args.includes('--help') || args.includes('-h')) {
-    io.out(USAGE);
+    io.out(`${USAGE}\n${BOOTSTRAP_TEMPLATE_USAGE}`);
     return 0;
   }
   const command = args.shift();

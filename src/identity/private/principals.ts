@@ -31,10 +31,29 @@ export interface AgentMatchOptions {
   readonly matchAgentTag: boolean;
   /** `aws:PrincipalArn` patterns (role ARNs with their path). */
   readonly arnPatterns: string[];
+  /** Sessions whose source identity starts with this prefix (it survives role chaining); undefined: not matched. */
+  readonly sourceIdentityPrefix?: string;
 }
 
-/** The default: tag and the agent path. */
-export const DEFAULT_AGENT_MATCH: AgentMatchOptions = { matchAgentTag: true, arnPatterns: [AgentIdentity.AGENT_ROLE_ARN_PATTERN] };
+/** Roles every layer treats as agents by ARN: agent roles (the guarded bootstrap's included) and workload roles. */
+export const DEFAULT_AGENT_ARN_PATTERNS = [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN];
+
+/** The default: tag, the agent and workload paths, and the source identity. */
+export const DEFAULT_AGENT_MATCH: AgentMatchOptions = {
+  matchAgentTag: true, arnPatterns: DEFAULT_AGENT_ARN_PATTERNS, sourceIdentityPrefix: AgentIdentity.SOURCE_IDENTITY_PREFIX,
+};
+
+/** Source identity values AWS accepts: 2 to 64 characters of letters, digits and `_+=,.@-`. */
+const SOURCE_IDENTITY_CHARS = /^[\w+=,.@-]+$/;
+
+/** Why a source-identity prefix cannot work, or undefined. */
+export function sourceIdentityPrefixProblem(prefix: string): string | undefined {
+  if (prefix.length === 0) return 'is empty, so every session would count as an agent';
+  if (/^aws:/i.test(prefix)) return 'starts with \'aws:\', which AWS reserves';
+  if (prefix.length > 60) return `has ${prefix.length} characters; a source identity has at most 64, so the prefix may have at most 60 (room for a name)`;
+  if (!SOURCE_IDENTITY_CHARS.test(prefix)) return 'has characters a source identity cannot hold (only letters, digits and _+=,.@-)';
+  return undefined;
+}
 
 /** The condition that a principal carries the agent tag. */
 export const AGENT_TAG_CONDITION: ConditionEntry = {
@@ -53,6 +72,9 @@ export function agentPrincipalMatches(options: AgentMatchOptions): PrincipalMatc
   if (options.arnPatterns.length) {
     out.push({ label: 'AgentArn', conditions: [{ operator: 'ArnLike', key: 'aws:PrincipalArn', values: [...options.arnPatterns] }] });
   }
+  if (options.sourceIdentityPrefix !== undefined) {
+    out.push({ label: 'AgentSource', conditions: [{ operator: 'StringLike', key: 'aws:SourceIdentity', values: [`${options.sourceIdentityPrefix}*`] }] });
+  }
   return out;
 }
 
@@ -66,15 +88,16 @@ export function exceptPrincipals(arnPatterns: string[]): ConditionEntry[] {
  * session issuer's ARN (the role ARN, with its path) matches one of the agent role patterns.
  * Empty when every principal is watched.
  */
-export function agentEventDetail(agentsOnly: boolean, arnPatterns: string[] = [AgentIdentity.AGENT_ROLE_ARN_PATTERN]): Record<string, unknown> {
+export function agentEventDetail(
+  agentsOnly: boolean,
+  arnPatterns: string[] = DEFAULT_AGENT_ARN_PATTERNS,
+  sourceIdentityPrefix: string | undefined = AgentIdentity.SOURCE_IDENTITY_PREFIX,
+): Record<string, unknown> {
   if (!agentsOnly) return {};
-  return {
-    userIdentity: {
-      sessionContext: {
-        sessionIssuer: { arn: arnPatterns.map(p => (p.includes('*') ? { wildcard: p } : p)) },
-      },
-    },
-  };
+  const issuer = { sessionContext: { sessionIssuer: { arn: arnPatterns.map(p => (p.includes('*') ? { wildcard: p } : p)) } } };
+  if (sourceIdentityPrefix === undefined) return { userIdentity: issuer };
+  // A chained session keeps the agent's source identity: it is an agent whatever role it is in.
+  return { userIdentity: { $or: [issuer, { sessionContext: { sourceIdentity: [{ prefix: sourceIdentityPrefix }] } }] } };
 }
 
 /** Anchored regular expression of an IAM glob (`*` any run, `?` one character). */

@@ -50,21 +50,40 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Packs each group of the plan (its actions, with the group's event filter) into patterns carrying `extra`. */
-export function planPatterns(plan: DenyPlan, extra: Record<string, unknown>, budget: PolicyBudget | undefined): PlanPatterns {
+/**
+ * Packs the plan's actions into patterns carrying `extra`: the actions of every group without an
+ * event filter together (the filter is the same for all of them), and each group with an event
+ * filter on its own. For the succeeded (CRITICAL) patterns, groups the alarm watches only when
+ * refused are left out.
+ */
+export function planPatterns(plan: DenyPlan, extra: Record<string, unknown>, budget: PolicyBudget | undefined, refused = true): PlanPatterns {
+  const byFilter = new Map<string, { detail: Record<string, unknown>; actions: Set<string>; rules: string[] }>();
+  for (const g of plan.groups) {
+    if (!refused && g.alarmOnlyWhenRefused) continue;
+    const key = g.eventDetailJson ?? '';
+    if (!byFilter.has(key)) {
+      const detail = g.eventDetailJson ? mergeDetail(`rule ${g.ruleIds.join(', ')}`, extra, JSON.parse(g.eventDetailJson)) : extra;
+      byFilter.set(key, { detail, actions: new Set(), rules: [] });
+    }
+    const slot = byFilter.get(key)!;
+    g.actions.forEach(a => slot.actions.add(a));
+    slot.rules.push(...g.ruleIds);
+  }
   const patterns: PackedEventPattern[] = [];
   const without = new Set<string>();
-  let covered = 0;
-  for (const g of plan.groups) {
-    const detail = g.eventDetailJson ? mergeDetail(`rule ${g.ruleIds.join(', ')}`, extra, JSON.parse(g.eventDetailJson)) : extra;
+  // An action may sit in several filters (e.g. CreateChangeSet with its stored-role and its
+  // IMPORT filter): counted once.
+  const covered = new Set<string>();
+  for (const slot of byFilter.values()) {
     const r = PolicyPacker.packEventPatterns({
-      actions: g.actions, budget, maxPatterns: RULES_PER_BUS_QUOTA, extraDetailJson: JSON.stringify(detail),
+      actions: [...slot.actions], budget, maxPatterns: RULES_PER_BUS_QUOTA, extraDetailJson: JSON.stringify(slot.detail),
     });
     patterns.push(...r.patterns);
-    covered += r.actionsCovered;
+    const missing = new Set(r.actionsWithoutEvent);
+    slot.actions.forEach(a => { if (!missing.has(a)) covered.add(a); });
     r.actionsWithoutEvent.forEach(a => without.add(a));
   }
-  return { patterns, actionsWatched: plan.actions().length, actionsCovered: covered, actionsWithoutEvent: [...without].sort() };
+  return { patterns, actionsWatched: plan.actions().length, actionsCovered: covered.size, actionsWithoutEvent: [...without].sort() };
 }
 
 /** One branch of the tampering pattern: an event source, the watched event names, and the guarded resource fields. */

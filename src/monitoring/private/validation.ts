@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AgentIdentity } from '../../identity/agent-identity';
+import { sourceIdentityPrefixProblem } from '../../identity/private/principals';
 import { constructPath } from '../../private/errors';
 
 /** Prefix of every warning id this layer emits. */
@@ -52,6 +53,14 @@ export function validateNamePrefix(path: string, prefix: string): void {
   // Names are `<prefix>-<suffix>`: they must start with the reserved prefix.
   if (!`${prefix}-`.startsWith(AgentIdentity.GUARDRAIL_NAME_PREFIX)) {
     throw propError(path, `namePrefix: '${prefix}' does not start with '${AgentIdentity.GUARDRAIL_NAME_PREFIX}', so AgentScp would not guard the alarm's rules and AgentRole would not guard its resources by name. Use a prefix such as '${AgentIdentity.GUARDRAIL_NAME_PREFIX}${prefix.replace(/^-+/, '').slice(0, 29)}'.`);
+  }
+}
+
+/** A source-identity prefix AWS can carry. */
+export function validateSourceIdentityPrefix(path: string, prefix: string): void {
+  const problem = Token.isUnresolved(prefix) ? 'is a token' : sourceIdentityPrefixProblem(prefix);
+  if (problem) {
+    throw propError(path, `sourceIdentityPrefix: '${prefix}' ${problem}. Use a literal prefix such as '${AgentIdentity.SOURCE_IDENTITY_PREFIX}' (what AgentRole requires).`);
   }
 }
 

@@ -8,7 +8,9 @@ import { Construct } from 'constructs';
 import { ActionCatalog } from '../../catalog/action-catalog';
 import { ActionCategory } from '../../catalog/action-category';
 import { AgentIdentity } from '../../identity/agent-identity';
-import { agentPrincipalMatches, globToRegExp, PrincipalMatch } from '../../identity/private/principals';
+import {
+  agentPrincipalMatches, DEFAULT_AGENT_ARN_PATTERNS, globToRegExp, PrincipalMatch, sourceIdentityPrefixProblem,
+} from '../../identity/private/principals';
 import { PolicyBudget } from '../../policy/policy-budget';
 import { documentSize, POLICY_VERSION } from '../../policy/private/packing';
 import { PackedStatements } from '../../policy/private/render';
@@ -114,13 +116,24 @@ export class OrgInput {
     }
   }
 
-  /** The agent matches (principal tag, and/or principal ARN patterns), validated. */
-  public agentMatches(matchAgentTag: boolean, arnPatterns: string[]): PrincipalMatch[] {
-    if (!matchAgentTag && arnPatterns.length === 0) {
-      throw this.error(`agentPrincipalArnPatterns: [] with matchAgentTag: false matches no principal, so the policies would deny nothing. Keep matchAgentTag true or give patterns such as '${AgentIdentity.AGENT_ROLE_ARN_PATTERN}'.`);
+  /** The agent matches (principal tag, principal ARN patterns, source identity), validated. */
+  public agentMatches(props: {
+    matchAgentTag?: boolean; agentPrincipalArnPatterns?: string[]; matchSourceIdentity?: boolean; sourceIdentityPrefix?: string;
+  }): PrincipalMatch[] {
+    const matchAgentTag = props.matchAgentTag ?? false;
+    const arnPatterns = props.agentPrincipalArnPatterns ?? DEFAULT_AGENT_ARN_PATTERNS;
+    const matchSource = props.matchSourceIdentity ?? true;
+    const prefix = props.sourceIdentityPrefix ?? AgentIdentity.SOURCE_IDENTITY_PREFIX;
+    if (props.sourceIdentityPrefix !== undefined) {
+      if (Token.isUnresolved(prefix)) throw this.error('sourceIdentityPrefix: a token was given. Give a literal prefix such as \'guardrails-agent.\'.');
+      const problem = sourceIdentityPrefixProblem(prefix);
+      if (problem) throw this.error(`sourceIdentityPrefix: '${prefix}' ${problem}. Use a prefix such as '${AgentIdentity.SOURCE_IDENTITY_PREFIX}' (the one AgentRole requires).`);
+    }
+    if (!matchAgentTag && arnPatterns.length === 0 && !matchSource) {
+      throw this.error(`agentPrincipalArnPatterns: [] with matchAgentTag: false and matchSourceIdentity: false matches no principal, so the policies would deny nothing. Give patterns such as '${AgentIdentity.AGENT_ROLE_ARN_PATTERN}', or turn matchSourceIdentity or matchAgentTag on.`);
     }
     this.validatePrincipalPatterns('agentPrincipalArnPatterns', arnPatterns);
-    return agentPrincipalMatches({ matchAgentTag, arnPatterns });
+    return agentPrincipalMatches({ matchAgentTag, arnPatterns, sourceIdentityPrefix: matchSource ? prefix : undefined });
   }
 }
 
@@ -183,7 +196,7 @@ export function placeDocuments(input: OrgInput, packed: PackedStatements, budget
     throw input.error(`${packed.documents.length} ${kind.short} documents (${sizes} characters, ${budget.name} budget ${budget.maxCharacters.toLocaleString('en-US')}) `
       + `do not fit the attachment levels (${perLevel}); maxPoliciesPerTarget ${max} counts ${kind.fullAccessPolicy}. `
       + 'Add an ancestor OU or the root to overflowLevels, deny fewer categories, match agents by tag or by ARN pattern only '
-      + '(one of matchAgentTag / agentPrincipalArnPatterns), detach other policies from the targets, or use a larger budget.');
+      + '(turn off one of matchAgentTag / agentPrincipalArnPatterns / matchSourceIdentity), detach other policies from the targets, or use a larger budget.');
   }
   const out: OrgDocument[] = [];
   let level = 0;

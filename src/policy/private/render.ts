@@ -30,11 +30,15 @@ export interface PlanGroupOptions {
 }
 
 /** A deny statement template carrying a group's conditions merged with a principal match's. */
-export function denyTemplate(conditions: Condition[], options: { starPrincipal?: boolean; resources?: string[] } = {}): iam.PolicyStatement {
+export function denyTemplate(
+  conditions: Condition[],
+  options: { starPrincipal?: boolean; resources?: string[]; notResources?: string[] } = {},
+): iam.PolicyStatement {
   return new iam.PolicyStatement({
     effect: iam.Effect.DENY,
     principals: options.starPrincipal ? [new iam.StarPrincipal()] : undefined,
-    resources: options.resources ?? ['*'],
+    resources: options.notResources ? undefined : options.resources ?? ['*'],
+    notResources: options.notResources,
     conditions: conditionBlock(conditions),
   });
 }
@@ -49,7 +53,7 @@ export function planGroups(plan: DenyPlan, options: PlanGroupOptions): PackGroup
         actions: g.actions,
         sidPrefix: `${options.sidPrefix ?? ''}${m.label}${g.name === 'Deny' && options.sidPrefix === 'Deny' ? '' : g.name}`,
         template: denyTemplate(mergeConditionLists(`${options.what}: group ${g.name}`, m.conditions, g.conditions), {
-          starPrincipal: options.starPrincipal, resources: g.resources,
+          starPrincipal: options.starPrincipal, resources: g.resources, notResources: g.notResources,
         }),
       });
     }

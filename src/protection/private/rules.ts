@@ -1,43 +1,6 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 
-/**
- * Resource types whose DeletionPolicy may be Snapshot: the list in the CloudFormation
- * DeletionPolicy documentation, which aws-cdk-lib also enforces (CfnResource.applyRemovalPolicy).
- * Every other stateful type gets Retain.
- *
- * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
- */
-export const SNAPSHOT_TYPES = new Set([
-  'AWS::DocDB::DBCluster',
-  'AWS::EC2::Volume',
-  'AWS::ElastiCache::CacheCluster',
-  'AWS::ElastiCache::ReplicationGroup',
-  'AWS::Neptune::DBCluster',
-  'AWS::RDS::DBCluster',
-  'AWS::RDS::DBInstance',
-  'AWS::Redshift::Cluster',
-]);
-
-/**
- * Resource types AWS Backup can protect: the aspect tags these `guardrails:backup=true` so the
- * guardrail backup plan selects them. Other stateful types (KMS keys, secrets, log groups,
- * caches, ...) get DeletionPolicy protection but no backup tag, since no backup plan covers them.
- *
- * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html
- */
-export const BACKUP_SUPPORTED_TYPES = new Set([
-  'AWS::RDS::DBInstance',
-  'AWS::RDS::DBCluster',
-  'AWS::S3::Bucket',
-  'AWS::DynamoDB::Table',
-  'AWS::DynamoDB::GlobalTable',
-  'AWS::EC2::Instance',
-  'AWS::EC2::Volume',
-  'AWS::EFS::FileSystem',
-  'AWS::Redshift::Cluster',
-  'AWS::Neptune::DBCluster',
-  'AWS::DocDB::DBCluster',
-]);
+export { BACKUP_SUPPORTED_TYPES, SNAPSHOT_TYPES } from './stateful-types';
 
 /** What a rule found about one setting of one resource. */
 export enum Outcome {
