@@ -150,6 +150,11 @@ interface EventsEntry {
   readonly groups: number[];
 }
 
+/** Sum of counts. */
+function sum(counts: number[]): number {
+  return counts.reduce((n, k) => n + k, 0);
+}
+
 /** Action names of one service, lower-cased alongside, for `expand`. */
 const SERVICE_NAMES = new Map<string, { names: string[]; lower: string[]; ascii: boolean }>();
 
@@ -234,13 +239,15 @@ export class PolicyPacker {
     const cacheable = !hasToken(keyInput);
     const key = cacheable ? packKey('pack', keyInput) : '';
     const hit = cacheable ? lookup<PackEntry>(key) : undefined;
+    // An entry is kept only for a list of distinct canonical actions; one that does not place every
+    // compressed pattern exactly once is not used.
+    const hitCompressed = hit ? PolicyPacker.compressed(actions) : undefined;
     let canonical: string[];
     let compressed: CompressEntry;
     let docs: number[];
-    if (hit) {
-      // An entry is kept only for a list of distinct canonical actions.
+    if (hit && hitCompressed && sum(hit.docs) === hitCompressed.patterns.length) {
       canonical = actions;
-      compressed = PolicyPacker.compressed(actions);
+      compressed = hitCompressed;
       docs = hit.docs;
     } else {
       const requested = new Set(options.actions.map(a => PolicyPacker.canonical(a)));
@@ -306,7 +313,7 @@ export class PolicyPacker {
     const known = hit ? lookup<EventServicesEntry>(servicesKey) : undefined;
     let services: EventServicesEntry;
     let counts: number[];
-    if (hit && known) {
+    if (hit && known && sum(hit.groups) === known.services.length) {
       services = known;
       counts = hit.groups;
     } else {
