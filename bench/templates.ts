@@ -12,7 +12,8 @@
  *
  * The variants cover the option sets that select other deny plans and budgets (ephemeral deletes,
  * DISRUPT, custom categories, legacy SCP budget, ALL_PRINCIPALS, RCP services, passable roles,
- * alarm on everyone and on a subset of services).
+ * alarm on everyone and on a subset of services, agents matched by tag, guarded bootstrap with and
+ * without workload roles).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -20,7 +21,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { buildGuardedAccountApp } from '../examples/guarded-account';
 import {
-  ActionCategory, AgentPolicyScope, AgentRcp, AgentRole, AgentScp, DestructiveCallAlarm, PolicyBudget, PrincipalScope,
+  ActionCategory, AgentPolicyScope, AgentRcp, AgentRole, AgentScp, DestructiveCallAlarm, GuardedBootstrap, PolicyBudget, PrincipalScope,
+  WorkloadRoles,
 } from '../src';
 import { packStats, withoutPrecomputed } from '../src/policy/private/precomputed';
 
@@ -61,12 +63,21 @@ function variants(app: App): void {
     targetIds: ['r-ab12'],
     budget: PolicyBudget.SCP_LEGACY,
     maxPoliciesPerTarget: 5,
-    matchAgentTag: false,
+    matchSourceIdentity: false,
+    overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }, { targetIds: ['ou-ab12-cd34ef57'] }],
+  });
+  new AgentScp(s('ScpTag'), 'Scp', {
+    targetIds: ['r-ab12'],
+    matchAgentTag: true,
     overflowLevels: [{ targetIds: ['ou-ab12-cd34ef56'] }, { targetIds: ['ou-ab12-cd34ef57'] }],
   });
   new AgentScp(s('ScpAllPrincipals'), 'Scp', { targetIds: ['r-ab12'], scope: AgentPolicyScope.ALL_PRINCIPALS, breakGlassPrincipalArnPatterns: ['arn:aws:iam::*:role/BreakGlass'] });
   new AgentRcp(s('RcpDefault'), 'Rcp', { targetIds: ['r-ab12'] });
   new AgentRcp(s('RcpS3Kms'), 'Rcp', { targetIds: ['r-ab12'], services: ['s3', 'kms'], allowEphemeralDeletes: false });
+  for (const [id, workloadRoles] of [['DeployDefault', WorkloadRoles.OFF], ['DeployWorkload', WorkloadRoles.UNDER_AGENT_SCP]] as const) {
+    const deploy = s(id);
+    new GuardedBootstrap(deploy, 'Bootstrap', { agentRoles: [new AgentRole(deploy, 'Agent', { assumedBy: principal })], workloadRoles });
+  }
   new DestructiveCallAlarm(s('AlarmDefault'), 'Alarm', {});
   new DestructiveCallAlarm(s('AlarmEveryone'), 'Alarm', { principalScope: PrincipalScope.EVERYONE, categories: [ActionCategory.DESTROY, ActionCategory.DISRUPT] });
   new DestructiveCallAlarm(s('AlarmServices'), 'Alarm', { services: ['ec2', 'rds', 's3'], killSwitch: { deniedAttempts: 5 } });
