@@ -49,6 +49,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 30_000,
       // Keeps the CI run short; `npx jest --coverage` when you want the figures.
       collectCoverage: false,
+      // Jest's default (cores - 1) is one worker on the 2-core CI machine: every core, since the
+      // suites are CPU-bound and the parent process idles.
+      maxWorkers: '100%',
     },
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
   },

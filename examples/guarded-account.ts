@@ -14,7 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import {
-  AgentAccess, AgentGuardrailsChecks, AgentRcp, AgentRole, AgentScp, DestructiveCallAlarm, GuardrailBackup,
+  AgentAccess, AgentGuardrailsChecks, AgentRcp, AgentRole, AgentScp, DestructiveCallAlarm, GuardedBootstrap, GuardrailBackup,
   ProtectedBucket, ProtectedDatabase, ProtectedInstance, ProtectedTable, Protection,
 } from '../src';
 
@@ -90,6 +90,29 @@ export class GuardedAccountStack extends Stack {
   }
 }
 
+/** Props of `AgentToolkitStack`. */
+export interface AgentToolkitStackProps extends StackProps {
+  /** The agent roles that may deploy. */
+  readonly agentRoles: iam.IRole[];
+}
+
+/**
+ * Guarded deploys in the account where the agent works: the agent may `cdk deploy` its own
+ * `agent-*` stacks (apps synthesized with GuardedStackSynthesizer), and CloudFormation acts for it
+ * only through an execution role that is itself an agent role. Humans keep the standard bootstrap
+ * (hnb659fds), which the agent cannot use. A stack of its own, as CDKToolkit is, deployed by a human.
+ */
+export class AgentToolkitStack extends Stack {
+  /** The agent's own CDK bootstrap environment (qualifier `agent`). */
+  public readonly bootstrap: GuardedBootstrap;
+
+  constructor(scope: Construct, id: string, props: AgentToolkitStackProps) {
+    super(scope, id, props);
+    this.bootstrap = new GuardedBootstrap(this, 'AgentBootstrap', { agentRoles: props.agentRoles });
+    new CfnOutput(this, 'AgentDeployRoleArn', { value: this.bootstrap.deployRole.roleArn, description: 'Role cdk deploy assumes for the agent' });
+  }
+}
+
 /** Layer 2 in the management account (or the Organizations delegated administrator). */
 export class GuardrailsOrganizationStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -106,9 +129,14 @@ export class GuardrailsOrganizationStack extends Stack {
 
 /** Builds the reference app. Exported so tests and benchmarks build the same app. */
 export function buildGuardedAccountApp(app: App = new App()): App {
-  new GuardedAccountStack(app, 'GuardedAccount', {
+  const workload = new GuardedAccountStack(app, 'GuardedAccount', {
     env: WORKLOAD,
     description: 'cdk-agent-guardrails reference app: the workload account an agent works in',
+  });
+  new AgentToolkitStack(app, 'GuardedAgentToolkit', {
+    env: WORKLOAD,
+    agentRoles: [workload.agent],
+    description: 'cdk-agent-guardrails reference app: the agent\'s guarded CDK bootstrap (qualifier agent)',
   });
   new GuardrailsOrganizationStack(app, 'GuardrailsOrganization', {
     env: MANAGEMENT,

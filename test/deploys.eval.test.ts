@@ -204,9 +204,18 @@ describe('the deploy role', () => {
   test('deploys agent stacks, and only them; never deletes a stack or lifts its termination protection', async () => {
     const allowed = ['cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplate',
       'cloudformation:DeleteChangeSet', 'cloudformation:DescribeStackEvents'];
+    // The CLI passes the execution role as RoleARN on every call that takes one.
+    const withRole = { 'cloudformation:RoleArn': EXEC_ARN };
     for (const action of allowed) {
-      expect([action, await simulate(B.deploy, { action, resource: stackArn(STACK), principal: DEPLOY })]).toEqual([action, 'Allowed']);
-      expect([action, await simulate(B.deploy, { action, resource: stackArn('prod-orders'), principal: DEPLOY })]).toEqual([action, 'ImplicitlyDenied']);
+      expect([action, await simulate(B.deploy, { action, resource: stackArn(STACK), principal: DEPLOY, context: withRole })]).toEqual([action, 'Allowed']);
+      // Other stacks: outside the Allow (ExecuteChangeSet also under the plan's execute-unowned deny).
+      expect([action, await simulate(B.deploy, { action, resource: stackArn('prod-orders'), principal: DEPLOY, context: withRole })])
+        .toEqual([action, expect.stringMatching(/^(Implicitly|Explicitly)Denied$/)]);
+    }
+    // Without RoleARN (the stack's stored role), or with another role, the deploy role's own denies refuse it.
+    const contexts: Array<Record<string, string>> = [{}, { 'cloudformation:RoleArn': `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ENV}` }];
+    for (const context of contexts) {
+      expect(await simulate(B.deploy, { action: 'cloudformation:CreateChangeSet', resource: stackArn(STACK), principal: DEPLOY, context })).toBe('ExplicitlyDenied');
     }
     for (const action of ['cloudformation:DeleteStack', 'cloudformation:UpdateTerminationProtection']) {
       expect(await simulate(B.deploy, { action, resource: stackArn(STACK), principal: DEPLOY })).not.toBe('Allowed');

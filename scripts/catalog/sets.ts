@@ -166,8 +166,9 @@ export const ACTION_SETS: ActionSetEntry[] = [
   },
   {
     id: 'deploy.publish-files',
-    reason: 'what the file publishing role writes to the guarded staging bucket (no deletes: the standard role\'s s3:DeleteObject* is left out)',
-    actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
+    reason: 'what the file publishing role writes to the guarded staging bucket (no deletes: the standard role\'s s3:DeleteObject* is left out; no tagging: '
+      + 'asset uploads carry no tags, and object tagging could forge a guardrail tag)',
+    actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:PutObject', 's3:AbortMultipartUpload'],
   },
   {
     id: 'deploy.publish-images',
@@ -184,8 +185,9 @@ export const ACTION_SETS: ActionSetEntry[] = [
   },
   {
     id: 'deploy.lookup-denied',
-    reason: 'the lookup role reads the account for context lookups but never decrypts (as the standard CDK lookup role)',
-    actions: ['kms:Decrypt'],
+    reason: 'the lookup role reads the account for context lookups but never decrypts (as the standard CDK lookup role), nor makes the one '
+      + 'catalog action ReadOnlyAccess grants (an OpenID token for a developer identity: a credential); test/deploy/guarded-bootstrap.test.ts keeps this in step',
+    actions: ['kms:Decrypt', 'cognito-identity:GetOpenIdTokenForDeveloperIdentity'],
   },
   {
     id: 'deploy.asset-writes',
@@ -213,6 +215,11 @@ export const ACTION_SETS: ActionSetEntry[] = [
     id: 'alarm.key-use-by-logs',
     reason: 'what CloudWatch Logs needs on the alarm key to encrypt the alarm\'s log groups',
     actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+  },
+  {
+    id: 'alarm.dead-letter',
+    reason: 'what EventBridge needs to put an undeliverable alert into the alarm\'s dead-letter queue',
+    actions: ['sqs:SendMessage'],
   },
   {
     id: 'alarm.log-delivery',

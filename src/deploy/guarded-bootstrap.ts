@@ -73,7 +73,7 @@ export interface GuardedBootstrapProps {
   readonly allowEphemeralDeletes?: boolean;
 
   /**
-   * Build the template the package's command line emits for `cdk bootstrap --template`: the
+   * Build the template the package's command line emits (`bootstrap-template`): the
    * qualifier is the template parameter `Qualifier`, and without `agentRoles` every role under the
    * agent path of the account may deploy (with an agent source identity).
    * @internal
@@ -173,8 +173,22 @@ export class GuardedBootstrap extends Construct {
       });
     const trust = () => new SourceIdentityPrincipal(agents, AgentIdentity.SOURCE_IDENTITY_PREFIX);
 
+    // ---- the service roles' boundary: they can never do more than the guarded deploy needs
+    const serviceBoundary = new iam.ManagedPolicy(this, 'ServiceRolesBoundary', {
+      path: AgentIdentity.AGENT_ROLE_PATH,
+      description: 'Permissions boundary of the guarded bootstrap\'s deploy and publishing roles: what a guarded deploy needs, nothing more',
+      statements: [new iam.PolicyStatement({
+        sid: 'GuardedDeployOnly',
+        actions: [...new Set(['deploy.cloudformation', 'deploy.pass-execution-role', 'deploy.read-bootstrap', 'deploy.publish-files',
+          'deploy.publish-images', 'deploy.registry-login'].flatMap(set => setActions(set)))].sort(),
+        resources: ['*'],
+      })],
+    });
+    const readOnly = iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess');
+
     // ---- publishing and lookup roles
     this.filePublishingRole = new iam.Role(this, 'FilePublishingRole', {
+      permissionsBoundary: serviceBoundary,
       roleName: concrete(names.filePublishingRoleName),
       path: AgentIdentity.AGENT_ROLE_PATH,
       assumedBy: trust(),
@@ -184,6 +198,7 @@ export class GuardedBootstrap extends Construct {
       actions: setActions('deploy.publish-files'), resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
     }));
     this.imagePublishingRole = new iam.Role(this, 'ImagePublishingRole', {
+      permissionsBoundary: serviceBoundary,
       roleName: concrete(names.imagePublishingRoleName),
       path: AgentIdentity.AGENT_ROLE_PATH,
       assumedBy: trust(),
@@ -192,11 +207,12 @@ export class GuardedBootstrap extends Construct {
     this.imagePublishingRole.addToPolicy(new iam.PolicyStatement({ actions: setActions('deploy.publish-images'), resources: [this.repository.repositoryArn] }));
     this.imagePublishingRole.addToPolicy(new iam.PolicyStatement({ actions: setActions('deploy.registry-login'), resources: ['*'] }));
     this.lookupRole = new iam.Role(this, 'LookupRole', {
+      permissionsBoundary: readOnly,
       roleName: concrete(names.lookupRoleName),
       path: AgentIdentity.AGENT_ROLE_PATH,
       assumedBy: trust(),
       description: 'Guarded CDK bootstrap: read-only context lookups for the agent\'s apps',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+      managedPolicies: [readOnly],
     });
     this.lookupRole.addToPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: setActions('deploy.lookup-denied'), resources: ['*'] }));
 
@@ -248,6 +264,7 @@ export class GuardedBootstrap extends Construct {
 
     // ---- the deploy role
     this.deployRole = new iam.Role(this, 'DeployRole', {
+      permissionsBoundary: serviceBoundary,
       roleName: concrete(names.deployRoleName),
       path: AgentIdentity.AGENT_ROLE_PATH,
       assumedBy: trust(),
@@ -261,7 +278,8 @@ export class GuardedBootstrap extends Construct {
     this.deployRole.addToPolicy(new iam.PolicyStatement({
       sid: 'PassTheExecutionRole',
       actions: setActions('deploy.pass-execution-role'),
-      resources: [this.executionRole.roleArn],
+      // By name (the role's ARN is fixed by the qualifier), so the checks can read what is passed.
+      resources: [concrete(names.executionRoleArn)],
       conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
     }));
     this.deployRole.addToPolicy(new iam.PolicyStatement({
@@ -270,6 +288,16 @@ export class GuardedBootstrap extends Construct {
       resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*'),
         concrete(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${names.versionParameterName}`)],
     }));
+
+    // Each service role also carries the deny plan's statements for the plan actions it is allowed
+    // (asset writes to the standard bootstrap's bucket and repository, CloudFormation without the
+    // guarded execution role, imports, change sets of other stacks, tagging): what the policies
+    // above scope by resource is then also refused by the catalog's own rules, and the checks can
+    // prove it (AG-IAM2). The deploy role's one exception is handing the execution role to
+    // CloudFormation, which is what the catalog's stored-role rule asks for.
+    planDenies(this.filePublishingRole, [...setActions('deploy.publish-files')]);
+    planDenies(this.imagePublishingRole, [...setActions('deploy.publish-images'), ...setActions('deploy.registry-login')]);
+    planDenies(this.deployRole, [...setActions('deploy.cloudformation'), ...setActions('deploy.read-bootstrap')]);
 
     // ---- version parameter and the outputs the CLI reads
     new ssm.StringParameter(this, 'CdkBootstrapVersion', {
@@ -293,5 +321,27 @@ export class GuardedBootstrap extends Construct {
         'workloadRoles is WITHOUT_AGENT_SCP: the agent\'s templates may create roles under /guardrails-agent-workload/ with the workload boundary. The boundary caps them at developer level; only AgentScp (which recognises that path by default) denies them the catalog. Without AgentScp, a workload role may delete what the boundary allows.');
     }
     // allowEphemeralDeletes: the execution role (an AgentRole) warns.
+  }
+}
+
+/**
+ * Adds to a role Deny statements rendering the identity deny plan's groups, limited to the plan
+ * actions among `allowed` (patterns expanded over the catalog), with each group's resources and
+ * conditions.
+ */
+function planDenies(role: iam.Role, allowed: string[]): void {
+  const actions = new Set(PolicyPacker.expand(allowed).map(a => a.toLowerCase()));
+  const plan = DenyPlan.of({ point: EnforcementPoint.IDENTITY });
+  for (const g of plan.groups) {
+    const mine = g.actions.filter(a => actions.has(a.toLowerCase()));
+    if (mine.length === 0) continue;
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: `Plan${g.name}`,
+      effect: iam.Effect.DENY,
+      actions: PolicyPacker.compress(mine),
+      resources: g.notResources ? undefined : g.resources,
+      notResources: g.notResources,
+      conditions: conditionBlock(g.conditions),
+    }));
   }
 }

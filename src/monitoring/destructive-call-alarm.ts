@@ -499,14 +499,31 @@ export class DestructiveCallAlarm extends Construct {
     }
 
     // ---- rules ----
-    const target = (message: events.RuleTargetInput) => new targets.SnsTopic(this.topic, {
-      message, deadLetterQueue: this.deadLetterQueue, retryAttempts, maxEventAge,
-    });
-    const killTarget = () => new targets.LambdaFunction(this.killSwitch!.function, {
-      deadLetterQueue: this.deadLetterQueue, retryAttempts, maxEventAge,
-    });
+    // The dead-letter queue and the kill switch each grant every rule of the alarm once, by the
+    // rules' name prefix, not once per rule (the per-rule grants aws-cdk-lib's targets add took
+    // about 140 KB of a template that has to stay under CloudFormation's 1 MB).
+    const ourRules = stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${this.namePrefix}-*` });
+    this.deadLetterQueue.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AlarmRulesDeadLetters',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: setActions('alarm.dead-letter'),
+      resources: [this.deadLetterQueue.queueArn],
+      conditions: { ArnLike: { 'aws:SourceArn': ourRules } },
+    }));
+    const delivery = { queue: this.deadLetterQueue, retryAttempts, maxEventAge };
+    const target = (message: events.RuleTargetInput) => new DeadLetteredTarget(new targets.SnsTopic(this.topic, { message }), delivery);
+    const killTarget = () => new DeadLetteredTarget({
+      bind: () => ({ arn: this.killSwitch!.function.functionArn, targetResource: this.killSwitch!.function }),
+    }, delivery);
+    if (ks && killOnCriticalEvents(ks)) {
+      this.killSwitch!.function.addPermission('AlarmRulesInvoke', {
+        principal: new iam.ServicePrincipal('events.amazonaws.com'),
+        sourceArn: ourRules,
+        sourceAccount: stack.account,
+      });
+    }
     const logTarget = new DeniedLogTarget(this.deniedLog, this.deadLetterQueue, retryAttempts, maxEventAge);
-    const killOnCritical = ks !== undefined && ks.onCriticalEvent !== false;
+    const killOnCritical = ks !== undefined && killOnCriticalEvents(ks);
 
     this.rules = [];
     this.ruleInfo = [];
@@ -621,8 +638,8 @@ class DeniedLogTarget implements events.IRuleTarget {
     private readonly retryAttempts: number,
     private readonly maxEventAge: Duration) {}
 
-  public bind(rule: events.IRule): events.RuleTargetConfig {
-    targets.addToDeadLetterQueueResourcePolicy(rule, this.queue);
+  public bind(_rule: events.IRule): events.RuleTargetConfig {
+    // The queue grants every rule of the alarm in one statement (AlarmRulesDeadLetters).
     return {
       arn: Stack.of(this.logGroup).formatArn({
         service: 'logs', resource: 'log-group', resourceName: this.logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
@@ -630,6 +647,26 @@ class DeniedLogTarget implements events.IRuleTarget {
       deadLetterConfig: { arn: this.queue.queueArn },
       retryPolicy: { maximumRetryAttempts: this.retryAttempts, maximumEventAgeInSeconds: this.maxEventAge.toSeconds() },
       targetResource: this.logGroup,
+    };
+  }
+}
+
+/** Whether the kill switch acts on CRITICAL events too (not only on the denied-calls threshold). */
+function killOnCriticalEvents(ks: { readonly onCriticalEvent?: boolean }): boolean {
+  return ks.onCriticalEvent !== false;
+}
+
+/** A rule target with the alarm's dead-letter queue and retry policy (the queue's grant is made once, for all rules). */
+class DeadLetteredTarget implements events.IRuleTarget {
+  constructor(
+    private readonly inner: events.IRuleTarget,
+    private readonly delivery: { readonly queue: sqs.IQueue; readonly retryAttempts: number; readonly maxEventAge: Duration }) {}
+
+  public bind(rule: events.IRule, id?: string): events.RuleTargetConfig {
+    return {
+      ...this.inner.bind(rule, id),
+      deadLetterConfig: { arn: this.delivery.queue.queueArn },
+      retryPolicy: { maximumRetryAttempts: this.delivery.retryAttempts, maximumEventAgeInSeconds: this.delivery.maxEventAge.toSeconds() },
     };
   }
 }

@@ -202,4 +202,42 @@ describe('AG-IAM2 agent role allowed destructive actions', () => {
     role3.addToPolicy(new iam.PolicyStatement({ actions: ['iam:AttachRolePolicy'], resources: ['*'] }));
     expect(findingsOf(app3, 'AG-IAM2')[0].message).toMatch(/allows 1 actions of the deny plan .*iam:AttachRolePolicy/);
   });
+
+  describe('guarded deploys', () => {
+    const EXEC = 'cdk-agent-cfn-exec-role-123456789012-us-east-1';
+    const passTo = (resource: string, service?: string) => ({
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: resource,
+      ...(service ? { Condition: { StringEquals: { 'iam:PassedToService': service } } } : {}),
+    });
+    const withPolicy = (statement: any, roleName = 'cdk-agent-deploy-role-123456789012-us-east-1') => {
+      const app = newApp();
+      const stack = newStack(app);
+      l1AgentRole(stack, 'Deploy', {
+        roleName,
+        permissionsBoundary: boundary(stack, { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }).ref,
+        policies: [{ policyName: 'p', policyDocument: { Statement: [statement] } }],
+      });
+      return app;
+    };
+
+    test('handing the guarded execution role to CloudFormation is not counted; any other PassRole is', () => {
+      expect(openOn(withPolicy(passTo(`arn:aws:iam::123456789012:role/guardrails-agent/${EXEC}`, 'cloudformation.amazonaws.com')), 'AG-IAM2')).toEqual([]);
+      // To another service, to any service, or another role: the agent could borrow that role's power.
+      for (const st of [
+        passTo(`arn:aws:iam::123456789012:role/guardrails-agent/${EXEC}`, 'lambda.amazonaws.com'),
+        passTo(`arn:aws:iam::123456789012:role/guardrails-agent/${EXEC}`),
+        passTo('arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-us-east-1', 'cloudformation.amazonaws.com'),
+        passTo('*', 'cloudformation.amazonaws.com'),
+      ]) {
+        expect(findingsOf(withPolicy(st), 'AG-IAM2')[0].message).toMatch(/allows 1 actions of the deny plan .*iam:PassRole/);
+      }
+    });
+
+    test('a role named as a guarded execution role is checked against the execution plan, and still fails without denies', () => {
+      const app = withPolicy({ Effect: 'Allow', Action: '*', Resource: '*' }, EXEC);
+      expect(findingsOf(app, 'AG-IAM2')[0].message).toMatch(/allows \d+ actions of the deny plan .*rds:DeleteDBInstance|allows \d+ actions/);
+    });
+  });
 });

@@ -6,9 +6,10 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AgentIdentity, AgentRole, GuardedBootstrap, GuardedBootstrapNames, GuardedStackSynthesizer, WorkloadRoles } from '../../src';
+import { AgentGuardrailsChecks, AgentIdentity, AgentRole, GuardedBootstrap, PolicyPacker, GuardedBootstrapNames, GuardedStackSynthesizer, WorkloadRoles } from '../../src';
 import { main } from '../../src/checks/report/cli';
 import { bootstrapTemplate, GUARDED_BOOTSTRAP_VARIANT } from '../../src/deploy/private/bootstrap-template';
+import { setActions } from '../../src/policy/private/guards';
 import { resolveTemplate } from '../harness';
 
 process.env.CDK_VALIDATION = 'false';
@@ -186,7 +187,7 @@ describe('bootstrap template (cdk-agent-guardrails bootstrap-template)', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gb-')), 'guarded.json');
     expect(main(['bootstrap-template', '--qualifier', 'team1', '--agent-role-arn', `arn:aws:iam::${ACCOUNT}:role/guardrails-agent/a`, '--out', file], io)).toBe(0);
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).Parameters.Qualifier.Default).toBe('team1');
-    expect(err.join('')).toContain('--toolkit-stack-name');
+    expect(err.join('')).toMatch(/aws cloudformation deploy --template-file .* --s3-bucket <bucket> --capabilities CAPABILITY_NAMED_IAM --parameter-overrides Qualifier=team1/);
     err.length = 0;
     expect(main(['bootstrap-template', '--qualifier', 'hnb659fds'], io)).toBe(2);
     expect(err.join('')).toMatch(/--qualifier: 'hnb659fds' is the qualifier of the standard CDK bootstrap/);
@@ -196,5 +197,24 @@ describe('bootstrap template (cdk-agent-guardrails bootstrap-template)', () => {
     expect(err.join('')).toMatch(/--agent-role-arn: 'not-an-arn' is not an IAM role ARN/);
     expect(main(['bootstrap-template', '--qualifier'], io)).toBe(2);
     expect(main(['bootstrap-template', '--help'], io)).toBe(0);
+  });
+});
+
+describe('GuardedBootstrap passes the guardrail checks', () => {
+  test('every role of the bootstrap has a boundary and allows no plan action its denies do not remove (AG-IAM1, AG-IAM2)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Bootstrap', { env: { account: '123456789012', region: 'us-east-1' } });
+    const agent = new AgentRole(stack, 'Agent', { assumedBy: new iam.AccountRootPrincipal() });
+    new GuardedBootstrap(stack, 'AgentBootstrap', { agentRoles: [agent] });
+    const findings = new AgentGuardrailsChecks().findings(app).filter(f => f.ruleId.startsWith('AG-IAM'));
+    expect(findings.map(f => `${f.ruleId} ${f.message}`)).toEqual([]);
+  });
+
+  test('the lookup role refuses every catalog action ReadOnlyAccess grants (the generated managed-policy table)', () => {
+    const table = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'checks', 'data', 'managed-policies.json'), 'utf8')).policies;
+    const granted: string[] = PolicyPacker.expand(table.ReadOnlyAccess.allows ?? []);
+    expect(granted.length).toBeGreaterThan(0);
+    const refused = setActions('deploy.lookup-denied');
+    expect(granted.filter(a => !refused.includes(a))).toEqual([]);
   });
 });

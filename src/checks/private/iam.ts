@@ -4,9 +4,10 @@ import { StackModel, TemplateResource, tagsOf } from './assembly';
 import { asList, isUnknown, refMarker, resolve } from './intrinsics';
 import { ActionCatalog, EnforcementPoint } from '../../catalog';
 import { AgentIdentity } from '../../identity';
-import { agentRoleReason, holdsForAgent } from '../../identity/private/principals';
+import { agentRoleReason, globToRegExp, holdsForAgent } from '../../identity/private/principals';
 import { DenyGroup, DenyPlan, PolicyPacker } from '../../policy';
 import { Condition, conditionEntries, sameCondition } from '../../policy/private/conditions';
+import { setActions } from '../../policy/private/guards';
 
 /**
  * The deny plan an agent role is checked against: every rule the identity policies of an agent
@@ -15,6 +16,41 @@ import { Condition, conditionEntries, sameCondition } from '../../policy/private
  */
 export function checkedPlan(): DenyPlan {
   return DenyPlan.of({ point: EnforcementPoint.IDENTITY, allowEphemeralDeletes: true });
+}
+
+/**
+ * The deny plan a guarded CloudFormation execution role is checked against: the plan its policies
+ * render (the catalog's deploy exceptions, denied only on what the agent does not own).
+ */
+export function checkedExecutionPlan(): DenyPlan {
+  return DenyPlan.of({ point: EnforcementPoint.IDENTITY, allowEphemeralDeletes: true, deployer: true });
+}
+
+/** `:role/<path><name>` of an ARN pattern, matched at the end of a (possibly partly unresolved) ARN. */
+function roleTail(pattern: string): RegExp {
+  const tail = pattern.slice(pattern.indexOf(':role/'));
+  return new RegExp(`${globToRegExp(tail).source.slice(1, -1)}$`);
+}
+
+const EXECUTION_ROLE = roleTail(AgentIdentity.GUARDED_EXECUTION_ROLE_ARN_PATTERN);
+
+/** Whether a role's ARN is that of a guarded CloudFormation execution role (by name and path). */
+export function isGuardedExecutionRole(roleArn: string): boolean {
+  return EXECUTION_ROLE.test(roleArn);
+}
+
+/**
+ * Whether an Allow statement only hands a guarded execution role to CloudFormation: every
+ * resource is such a role and `iam:PassedToService` is exactly CloudFormation. This is what the
+ * catalog's stored-role rule requires of a deploy (`cloudformation:RoleArn`), not borrowed power.
+ */
+function handsOffToCloudFormation(s: Record<string, unknown>): boolean {
+  const resources = asList(s.Resource);
+  if (s.NotResource !== undefined || resources.length === 0) return false;
+  if (!resources.every(r => typeof r === 'string' && isGuardedExecutionRole(r))) return false;
+  const entries = conditionEntries(s.Condition);
+  return !!entries && entries.some(c => c.operator === 'StringEquals' && c.key.toLowerCase() === 'iam:passedtoservice'
+    && c.values.length === 1 && c.values[0] === 'cloudformation.amazonaws.com');
 }
 
 interface ManagedPolicyData {
@@ -229,9 +265,12 @@ export interface EvaluatedRole {
  *   another operator, value or key, a negation — might not hold, so the Deny does not count.
  */
 export class PolicyEvaluator {
-  private readonly plan = checkedPlan();
-  private readonly actionSet = new Set(this.plan.actions().map(a => a.toLowerCase()));
+  private readonly actionSet: Set<string>;
   private readonly cache = new Map<string, string[]>();
+
+  constructor(private readonly plan: DenyPlan = checkedPlan()) {
+    this.actionSet = new Set(plan.actions().map(a => a.toLowerCase()));
+  }
 
   /** Plan actions one IAM action pattern matches (lowercase). */
   public match(pattern: string): string[] {
@@ -300,6 +339,7 @@ export class PolicyEvaluator {
           unknown.push(`${p.source}: an Allow statement has actions that are not literal`);
           continue;
         }
+        if (handsOffToCloudFormation(s)) setActions('deploy.pass-execution-role').forEach(a => acts.delete(a.toLowerCase()));
         for (const a of acts) allowed.add(a);
       }
     }

@@ -5,10 +5,11 @@ import { GuardedBootstrapNames } from '../guarded-bootstrap-names';
 
 export const BOOTSTRAP_TEMPLATE_USAGE = `Usage: cdk-agent-guardrails bootstrap-template [options]
 
-Prints (or writes) the CloudFormation template of a guarded CDK bootstrap environment, for
-  cdk bootstrap --template <file> --qualifier <q> --toolkit-stack-name <name>
-Pass --toolkit-stack-name: without it the CLI aims at the existing CDKToolkit stack (it will not
-replace it, as the variants differ, unless you pass --force).
+Prints (or writes) the CloudFormation template of a guarded CDK bootstrap environment, to deploy
+through an S3 bucket you own:
+  aws cloudformation deploy --template-file <file> --stack-name GuardedAgentToolkit \\
+    --s3-bucket <bucket> --capabilities CAPABILITY_NAMED_IAM --parameter-overrides Qualifier=<q>
+(cdk bootstrap --template sends a template inline, up to 50 KiB of YAML, and this one is larger.)
 
   --qualifier <q>             default of the Qualifier parameter (default: ${GuardedBootstrapNames.DEFAULT_QUALIFIER})
   --agent-role-arn <arn>      an agent role that may deploy (repeatable); default: every role under
@@ -17,6 +18,9 @@ replace it, as the variants differ, unless you pass --force).
   --allow-ephemeral-deletes   the execution role may delete resources tagged guardrails:ephemeral=true
   --out <file>                write the template to <file> instead of standard output
 `;
+
+/** What the CDK CLI sends inline as a bootstrap template (aws-cdk: LARGE_TEMPLATE_SIZE_KB = 50, of YAML). */
+const INLINE_LIMIT = 50 * 1024;
 
 /** Output streams of the command (for tests). */
 export interface BootstrapCliIo {
@@ -88,7 +92,10 @@ export function bootstrapTemplateCommand(argv: string[], io: BootstrapCliIo): nu
   const text = JSON.stringify(template, undefined, 1) + '\n';
   if (out) {
     fs.writeFileSync(out, text);
-    io.err(`wrote ${out}: cdk bootstrap --template ${out} --qualifier ${qualifier ?? GuardedBootstrapNames.DEFAULT_QUALIFIER} --toolkit-stack-name <name>\n`);
+    const q = qualifier ?? GuardedBootstrapNames.DEFAULT_QUALIFIER;
+    io.err(`wrote ${out} (${JSON.stringify(template).length} bytes minified; cdk bootstrap --template sends at most ${INLINE_LIMIT} inline): `
+      + `aws cloudformation deploy --template-file ${out} --stack-name GuardedAgentToolkit --s3-bucket <bucket> `
+      + `--capabilities CAPABILITY_NAMED_IAM --parameter-overrides Qualifier=${q}\n`);
   } else {
     io.out(text);
   }

@@ -31,7 +31,7 @@ const CLI_PARAMETERS: Array<{ name: string; description: string; mustBe?: string
   { name: 'InputPermissionsBoundary', description: 'Not used: every role of the guarded bootstrap has its own boundary (--custom-permissions-boundary is refused).', mustBe: '', why: 'the guarded roles carry their own boundaries; --custom-permissions-boundary and --example-permissions-boundary are not supported' },
 ];
 
-/** The guarded bootstrap as a CloudFormation template for `cdk bootstrap --template`. */
+/** The guarded bootstrap as a CloudFormation template deployed with `aws cloudformation deploy` (too large for `cdk bootstrap --template`, which sends it inline). */
 export function bootstrapTemplate(options: BootstrapTemplateOptions = {}): any {
   const app = new App();
   const stack = buildBootstrapStack(app, options);
