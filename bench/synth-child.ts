@@ -97,12 +97,19 @@ export function buildPlain(app: App, stacks: PlainStack[], env?: typeof BENCH_EN
     for (const [id, r] of Object.entries<any>(t.Resources ?? {})) {
       for (const d of [].concat(r.DependsOn ?? [])) resources.get(id)!.addResourceDependency(resources.get(d)!);
     }
-    // After the resources, as in the templates of the apps measured (the section order follows creation order).
-    for (const [id, p] of Object.entries<any>(t.Parameters ?? {})) {
-      if (id !== 'BootstrapVersion') new CfnParameter(stack, id, { type: p.Type, default: p.Default });
-    }
-    for (const [id, o] of Object.entries<any>(t.Outputs ?? {})) {
-      new CfnOutput(stack, id, { value: o.Value, description: o.Description, exportName: o.Export?.Name });
+    // After the resources, parameters and outputs in the template's order (the section order follows creation order).
+    for (const section of Object.keys(t)) {
+      if (section === 'Parameters') {
+        for (const [id, p] of Object.entries<any>(t.Parameters)) {
+          if (id !== 'BootstrapVersion') new CfnParameter(stack, id, { type: p.Type, default: p.Default });
+        }
+      } else if (section === 'Outputs') {
+        for (const [id, o] of Object.entries<any>(t.Outputs)) {
+          // Another construct id than the logical id: an output may be named BootstrapVersion (a guarded
+          // bootstrap's), and a child of that id stops the synthesizer adding its own parameter.
+          new CfnOutput(stack, `Output.${id}`, { value: o.Value, description: o.Description, exportName: o.Export?.Name }).overrideLogicalId(id);
+        }
+      }
     }
     return stack;
   });
