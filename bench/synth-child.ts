@@ -1,40 +1,243 @@
 /**
- * One synth measurement in a fresh process: builds either the reference app or the
- * plain aws-cdk-lib baseline, synthesizes it, and prints time and peak memory as JSON.
- * Module loading happens before the clock starts, so both sides measure construction
- * and synthesis only.
+ * One measurement in a fresh process: builds one app (a guardrail construct, the reference app,
+ * or the plain aws-cdk-lib baseline of the same resources), synthesizes it, and prints time and
+ * peak memory as JSON. Module loading happens before the clock starts, so both sides measure
+ * construction and synthesis only (the catalog data, read on first use, is inside the clock).
+ *
+ *   synth-child.ts <mode> [input.json]
+ *
+ * Modes (the `-plain` ones read their content from input.json, written by the suite from the
+ * guardrail side's own synthesized template, so the baseline carries the same JSON):
+ *   reference | plain                 the reference app | its templates as CfnResources
+ *   agent-role | agent-role-plain     one AgentRole | an iam.Role with the same managed policies and boundary
+ *   scp | rcp | org-plain             one AgentScp | one AgentRcp | CfnPolicy resources with the same content
+ *   alarm | alarm-plain               one DestructiveCallAlarm | its template as CfnResources
+ *   catalog-has | catalog-all | catalog-json
+ *                                     first ActionCatalog.has() | every section of the catalog |
+ *                                     JSON.parse of the committed catalog file (the baseline)
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
-import { buildGuardedAccountApp } from '../examples/guarded-account';
+import { App, CfnDeletionPolicy, CfnOutput, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as organizations from 'aws-cdk-lib/aws-organizations';
 
-interface PlainStack {
+/**
+ * The library as its users load it: the JavaScript that `npx projen compile` writes to lib/ (every
+ * require of src/ is redirected there). With BENCH_TARGET=src, the TypeScript sources through
+ * ts-node instead, whose transpiled modules and source maps add about 100 MiB of memory.
+ */
+const ROOT = path.join(__dirname, '..');
+function useLib(): void {
+  if (process.env.BENCH_TARGET === 'src') return;
+  const Module = require('module'); // eslint-disable-line @typescript-eslint/no-require-imports
+  const resolve = Module._resolveFilename;
+  const src = path.join(ROOT, 'src') + path.sep;
+  Module._resolveFilename = function (request: string, ...rest: unknown[]): string {
+    const file: string = resolve.call(this, request, ...rest);
+    return file.startsWith(src) && file.endsWith('.ts') ? path.join(ROOT, 'lib', file.slice(src.length, -3) + '.js') : file;
+  };
+}
+
+// The library is required on demand (before the clock): importing it reads part of the catalog
+// (action sets used by module-level constants), which the catalog modes must not do before their clock.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const lib = (): typeof import('../src') => require('../src');
+const catalog = (): typeof import('../src/catalog/action-catalog') => require('../src/catalog/action-catalog');
+const example = (): typeof import('../examples/guarded-account') => require('../examples/guarded-account');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The account and Region of every single-construct stack. */
+export const BENCH_ENV = { account: '111111111111', region: 'us-east-1' };
+
+/** A stack of the plain baselines: a synthesized template, rebuilt from plain `CfnResource`s. */
+export interface PlainStack {
   readonly name: string;
-  readonly resources: Record<string, { Type: string; Properties?: any }>;
-  readonly parameters?: Record<string, any>;
+  /** The template as synthesized (Description, Parameters, Resources, Outputs). */
+  readonly template: any;
 }
 
-function buildPlain(app: App, stacks: PlainStack[]): void {
-  for (const s of stacks) {
-    const stack = new Stack(app, s.name);
-    for (const [id, p] of Object.entries(s.parameters ?? {})) {
-      if (id !== 'BootstrapVersion') new CfnParameter(stack, id, { type: p.Type, default: p.Default });
+/** The plain input of a synthesized assembly's stacks. */
+export function plainStacks(stacks: Array<{ stackName: string; template: any }>): PlainStack[] {
+  return stacks.map(s => ({ name: s.stackName, template: s.template }));
+}
+
+/** The input of `agent-role-plain`: the AgentRole's role properties and policy documents. */
+export interface PlainRole {
+  readonly roleName: string;
+  readonly path: string;
+  readonly description: string;
+  readonly maxSessionSeconds: number;
+  readonly boundary: any;
+  readonly policies: any[];
+}
+
+/** The input of `org-plain`: policy contents and types. */
+export interface PlainOrg {
+  readonly policies: Array<{ content: any; type: string; targetIds: string[]; name: string; description?: string }>;
+}
+
+/**
+ * The same templates with plain aws-cdk-lib: one `CfnResource` per resource (type, properties,
+ * DependsOn, deletion and replace policies), the parameters (the synthesizer adds BootstrapVersion
+ * and its rule itself), the outputs and the description.
+ */
+export function buildPlain(app: App, stacks: PlainStack[], env?: typeof BENCH_ENV): Stack[] {
+  return stacks.map(s => {
+    const t = s.template;
+    const stack = new Stack(app, s.name, { env, description: t.Description });
+    const resources = new Map<string, CfnResource>();
+    for (const [id, r] of Object.entries<any>(t.Resources ?? {})) {
+      const res = new CfnResource(stack, id, { type: r.Type, properties: r.Properties });
+      if (r.DeletionPolicy) res.cfnOptions.deletionPolicy = r.DeletionPolicy as CfnDeletionPolicy;
+      if (r.UpdateReplacePolicy) res.cfnOptions.updateReplacePolicy = r.UpdateReplacePolicy as CfnDeletionPolicy;
+      resources.set(id, res);
     }
-    for (const [id, r] of Object.entries(s.resources)) {
-      new CfnResource(stack, id, { type: r.Type, properties: r.Properties });
+    for (const [id, r] of Object.entries<any>(t.Resources ?? {})) {
+      for (const d of [].concat(r.DependsOn ?? [])) resources.get(id)!.addResourceDependency(resources.get(d)!);
     }
+    // After the resources, parameters and outputs in the template's order (the section order follows creation order).
+    for (const section of Object.keys(t)) {
+      if (section === 'Parameters') {
+        for (const [id, p] of Object.entries<any>(t.Parameters)) {
+          if (id !== 'BootstrapVersion') new CfnParameter(stack, id, { type: p.Type, default: p.Default });
+        }
+      } else if (section === 'Outputs') {
+        for (const [id, o] of Object.entries<any>(t.Outputs)) {
+          // Another construct id than the logical id: an output may be named BootstrapVersion (a guarded
+          // bootstrap's), and a child of that id stops the synthesizer adding its own parameter.
+          new CfnOutput(stack, `Output.${id}`, { value: o.Value, description: o.Description, exportName: o.Export?.Name }).overrideLogicalId(id);
+        }
+      }
+    }
+    return stack;
+  });
+}
+
+/** The single-construct stacks (the suites synthesize the same functions in-process to make the plain inputs). */
+export function buildConstruct(app: App, mode: string): Stack {
+  const { AgentRcp, AgentRole, AgentScp, DestructiveCallAlarm } = lib();
+  const stack = new Stack(app, 'Bench', { env: BENCH_ENV });
+  switch (mode) {
+    case 'agent-role':
+      new AgentRole(stack, 'Agent', { assumedBy: new iam.AccountPrincipal(BENCH_ENV.account), roleName: 'bench-agent' });
+      break;
+    case 'scp':
+      new AgentScp(stack, 'AgentScp', { targetIds: ['r-ab12'], breakGlassPrincipalArnPatterns: ['arn:aws:iam::*:role/BreakGlass'] });
+      break;
+    case 'rcp':
+      new AgentRcp(stack, 'AgentRcp', { targetIds: ['r-ab12'] });
+      break;
+    case 'alarm':
+      new DestructiveCallAlarm(stack, 'Alarm', { emails: ['oncall@example.com'], killSwitch: { deniedAttempts: 5 } });
+      break;
+    default:
+      throw new Error(`unknown construct mode ${mode}`);
   }
+  return stack;
 }
 
-const [which, plainFile] = process.argv.slice(2);
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
-const plain: PlainStack[] = plainFile ? JSON.parse(fs.readFileSync(plainFile, 'utf8')) : [];
-const t0 = process.hrtime.bigint();
-const app = new App({ outdir });
-if (which === 'reference') buildGuardedAccountApp(app); else buildPlain(app, plain);
-app.synth();
-const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-fs.rmSync(outdir, { recursive: true, force: true });
-process.stdout.write(JSON.stringify({ ms, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+/** The plain input of an AgentRole stack's template: the role's properties and its policy documents. */
+export function plainRoleOf(template: any): PlainRole {
+  const res = Object.entries<any>(template.Resources);
+  const roleProps = res.find(([, r]) => r.Type === 'AWS::IAM::Role')![1].Properties;
+  const policies = res.filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy');
+  return {
+    roleName: roleProps.RoleName,
+    path: roleProps.Path,
+    description: roleProps.Description,
+    maxSessionSeconds: roleProps.MaxSessionDuration,
+    boundary: policies.find(([id]) => id.includes('Boundary'))![1].Properties.PolicyDocument,
+    policies: policies.filter(([id]) => !id.includes('Boundary')).map(([, r]) => r.Properties.PolicyDocument),
+  };
+}
+
+/** The plain input of an AgentScp or AgentRcp stack's template: each policy's content, type, targets, name and description. */
+export function plainOrgOf(template: any): PlainOrg {
+  return {
+    policies: Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::Organizations::Policy').map(r => ({
+      content: r.Properties.Content,
+      type: r.Properties.Type,
+      targetIds: r.Properties.TargetIds,
+      name: r.Properties.Name,
+      description: r.Properties.Description,
+    })),
+  };
+}
+
+function buildPlainRole(app: App, r: PlainRole): void {
+  const stack = new Stack(app, 'Bench', { env: BENCH_ENV });
+  const role = new iam.Role(stack, 'Agent', {
+    assumedBy: new iam.AccountPrincipal(BENCH_ENV.account),
+    roleName: r.roleName,
+    path: r.path,
+    description: r.description,
+    maxSessionDuration: Duration.seconds(r.maxSessionSeconds),
+  });
+  const boundary = new iam.ManagedPolicy(stack, 'Boundary', { path: r.path, document: iam.PolicyDocument.fromJson(r.boundary) });
+  iam.PermissionsBoundary.of(role).apply(boundary);
+  r.policies.forEach((doc, i) => new iam.ManagedPolicy(stack, `Policy${i}`, { path: r.path, document: iam.PolicyDocument.fromJson(doc), roles: [role] }));
+}
+
+function buildPlainOrg(app: App, o: PlainOrg): void {
+  const stack = new Stack(app, 'Bench', { env: BENCH_ENV });
+  o.policies.forEach((p, i) => new organizations.CfnPolicy(stack, `P${i}`, {
+    name: p.name, type: p.type, description: p.description, content: p.content, targetIds: p.targetIds,
+  }));
+}
+
+/**
+ * Peak resident memory of this process. On Linux, VmHWM of /proc/self/status: getrusage's maxRSS
+ * also counts the parent's memory at fork time (the kernel carries it over exec), which made every
+ * child report the bench runner's own peak.
+ */
+function peakRssMiB(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** The catalog file the library reads. */
+function catalogFile(): string {
+  return path.join(ROOT, process.env.BENCH_TARGET === 'src' ? 'src' : 'lib', 'catalog', 'data', 'catalog.json');
+}
+
+function main(): void {
+  useLib();
+  const [mode, inputFile] = process.argv.slice(2);
+  const input = inputFile ? JSON.parse(fs.readFileSync(inputFile, 'utf8')) : undefined;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+  let sink = 0;
+  const ActionCatalog = mode.startsWith('catalog-') ? catalog().ActionCatalog : undefined;
+  const buildGuardedAccountApp = mode === 'reference' ? example().buildGuardedAccountApp : undefined;
+  if (['agent-role', 'scp', 'rcp', 'alarm'].includes(mode)) lib();
+  const t0 = process.hrtime.bigint();
+  if (mode === 'catalog-json') {
+    sink += Object.keys(JSON.parse(fs.readFileSync(catalogFile(), 'utf8'))).length;
+  } else if (mode === 'catalog-has') {
+    sink += ActionCatalog!.has('ec2:TerminateInstances') ? 1 : 0;
+  } else if (mode === 'catalog-all') {
+    // Every section: head, sets, rules and every service.
+    sink += ActionCatalog!.allActions().length + ActionCatalog!.rules().length + ActionCatalog!.actionSetIds().length
+      + ActionCatalog!.describe('ec2:TerminateInstances').categories.length;
+  } else {
+    const app = new App({ outdir });
+    if (mode === 'reference') buildGuardedAccountApp!(app);
+    else if (mode === 'plain') buildPlain(app, input);
+    else if (mode === 'agent-role-plain') buildPlainRole(app, input);
+    else if (mode === 'org-plain') buildPlainOrg(app, input);
+    else if (mode === 'alarm-plain') buildPlain(app, input, BENCH_ENV);
+    else buildConstruct(app, mode);
+    app.synth();
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify({ ms, maxRssMiB: peakRssMiB(), sink }));
+}
+
+if (require.main === module) main();

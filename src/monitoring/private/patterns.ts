@@ -4,7 +4,7 @@ import { EnforcementPoint } from '../../catalog/catalog-rule';
 import { DenyPlan } from '../../policy/deny-plan';
 import { PolicyBudget } from '../../policy/policy-budget';
 import { PackedEventPattern, PolicyPacker } from '../../policy/policy-packer';
-import { firstFit, jsonSize } from '../../policy/private/packing';
+import { firstFit } from '../../policy/private/packing';
 
 /** The detail-type of every event CloudTrail delivers to EventBridge for an API call. */
 export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
@@ -148,10 +148,19 @@ export function packAlternatives(
     'detail': alts.length === 1 ? { ...extra, ...alts[0] } : { ...extra, $or: alts },
   });
   const groups = firstFit(alternatives, {
-    size: alts => jsonSize(render(alts)),
+    size: alts => patternSize(render(alts)),
     budget: budget.maxCharacters,
     appendOnly: true,
     tooLarge: (_a, n) => new Error(`tampering pattern: one alternative needs ${n} characters, over the ${budget.name} budget of ${budget.maxCharacters}. Raise patternBudget.`),
   });
-  return groups.map(g => ({ pattern: render(g), characters: jsonSize(render(g)) }));
+  return groups.map(g => ({ pattern: render(g), characters: patternSize(render(g)) }));
+}
+
+/**
+ * Characters of a pattern, each unresolved token (an account or Region in an ARN) counted as 24:
+ * more than any value it stands for, and the same whatever number CDK gave the token (so two
+ * syntheses in one process describe the same pattern with the same figure).
+ */
+function patternSize(pattern: unknown): number {
+  return JSON.stringify(pattern).replace(/\$\{Token\[[^\]]*\]\}/g, 'x'.repeat(24)).length;
 }

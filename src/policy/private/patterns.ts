@@ -58,8 +58,45 @@ function compress(all: string[], names: Set<string>, allowServiceWildcard: boole
     && p.toLowerCase().startsWith(q.slice(0, -1).toLowerCase()))).sort();
 }
 
+/** Compiled patterns: one regular expression per pattern, not per call. */
+const REGEXPS = new Map<string, RegExp>();
+
+function regexpOf(pattern: string): RegExp {
+  let re = REGEXPS.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + pattern.split('').map(c => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('') + '$', 'i');
+    REGEXPS.set(pattern, re);
+  }
+  return re;
+}
+
 /** Whether an IAM action pattern (with `*` and `?`) matches an action, case-insensitively. */
 export function matches(pattern: string, action: string): boolean {
-  const re = new RegExp('^' + pattern.split('').map(c => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('') + '$', 'i');
-  return re.test(action);
+  return regexpOf(pattern).test(action);
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * The names (of one service) a pattern matches, in the order given: the same answer as
+ * `matches(pattern, name)` for each name. An ASCII pattern that is a name or a `Prefix*` is
+ * compared on lower-cased strings (for ASCII, what the case-insensitive regular expression
+ * does); anything else goes through the regular expression.
+ */
+export function matchNames(pattern: string, names: readonly string[], lowerNames: readonly string[], namesAscii: boolean): string[] {
+  const star = pattern.indexOf('*');
+  const simple = namesAscii && ASCII.test(pattern) && !pattern.includes('?') && (star < 0 || star === pattern.length - 1);
+  if (!simple) {
+    const re = regexpOf(pattern);
+    return names.filter(n => re.test(n));
+  }
+  const lower = pattern.toLowerCase();
+  const out: string[] = [];
+  if (star < 0) {
+    for (let i = 0; i < names.length; i++) if (lowerNames[i] === lower) out.push(names[i]);
+  } else {
+    const stem = lower.slice(0, -1);
+    for (let i = 0; i < names.length; i++) if (lowerNames[i].startsWith(stem)) out.push(names[i]);
+  }
+  return out;
 }

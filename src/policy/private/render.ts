@@ -5,7 +5,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Condition, conditionBlock, mergeConditionLists } from './conditions';
 import { documentSize, packUnits } from './packing';
-import { ActionCatalog } from '../../catalog/action-catalog';
 import { PrincipalMatch } from '../../identity/private/principals';
 import { DenyGroup, DenyPlan } from '../deny-plan';
 import { PolicyBudget } from '../policy-budget';
@@ -86,9 +85,10 @@ export function packStatements(units: any[][], groups: PackGroup[], budget: Poli
   const patterns: string[] = [];
   for (const g of groups) {
     if (g.actions.length === 0) continue;
-    const r = PolicyPacker.pack({ actions: g.actions, budget, maxDocuments: 1000, template: g.template, sidPrefix: g.sidPrefix });
+    const packed = PolicyPacker._pack({ actions: g.actions, budget, maxDocuments: 1000, template: g.template, sidPrefix: g.sidPrefix });
+    const { result: r, actions } = packed;
     for (const d of r.documents) chunks.push(JSON.parse(d.json).Statement);
-    g.actions.forEach(a => requested.add(ActionCatalog.describe(a).action));
+    actions.forEach(a => requested.add(a));
     patterns.push(...r.patterns);
   }
   const documents = packUnits(chunks, budget.maxCharacters, {
