@@ -23,6 +23,7 @@ import { ACCOUNT, ADMINISTRATOR_ACCESS, Decision, orgPolicies, PolicySet, REGION
 import {
   ActionCatalog, ActionCategory, AgentIdentity, AgentRcp, AgentRole, AgentScp, CatalogRule, DestructiveCallAlarm, EnforcementPoint,
 } from '../src';
+import { requestShape, resourceFor } from './harness/condition-requests';
 import { matchesPattern } from './harness/event-pattern';
 import * as r from './monitoring/records';
 import { PolicyEvaluator } from '../src/checks/private/iam';
@@ -41,14 +42,6 @@ afterAll(() => {
   console.log(['[conformance] rule × enforcement point (requests evaluated, not enforced)', ...rows].join('\n  '));
 });
 
-const likeValue = r.likeValue;
-
-/** A resource ARN that a rule's resource pattern matches (account and Region fields filled in). */
-function resourceFor(pattern: string): string {
-  const [arn, partition, service, region, account, ...rest] = pattern.split(':');
-  const fill = (v: string, value: string) => (v === '*' ? value : likeValue(v));
-  return [arn, fill(partition, 'aws'), service, fill(region, REGION), fill(account, ACCOUNT), likeValue(rest.join(':'))].join(':');
-}
 
 /**
  * A request for an action that satisfies every condition (and the resource scope) of the rule.
@@ -57,35 +50,9 @@ function resourceFor(pattern: string): string {
  * rule's values cannot be.
  */
 function request(rule: CatalogRule, action: string): Omit<SimRequest, 'principal'> {
-  let requestTags: Record<string, string> | undefined;
-  const context: Record<string, string | string[]> = {};
-  for (const c of rule.conditions) {
-    const [first] = c.values;
-    if (c.operator === 'ForAnyValue:StringEqualsIgnoreCase' && c.key === 'aws:TagKeys') {
-      requestTags = { [first]: 'true' };
-    } else if (c.operator === 'Null') {
-      // 'true': the key is absent from the request; 'false': present.
-      if (first === 'false') context[c.key] = 'present';
-    } else if (c.operator === 'StringEquals' || c.operator === 'StringEqualsIgnoreCase') {
-      context[c.key] = first;
-    } else if (c.operator === 'ForAnyValue:StringEquals') {
-      context[c.key] = [first];
-    } else if (c.operator === 'StringLike') {
-      context[c.key] = likeValue(first);
-    } else if (c.operator === 'NumericLessThan') {
-      context[c.key] = String(Number(first) - 1);
-    } else if (c.operator === 'StringNotEquals' && /^aws:Resource(Account|OrgID)$/.test(c.key)) {
-      // A value the rule's values (literal, or a policy variable such as ${aws:PrincipalAccount}) cannot be.
-      context[c.key] = first.includes('${') ? (/Account$/.test(c.key) ? '999999999999' : 'o-elsewhere0') : `${first}-other`;
-    } else if (/^(ArnNotLike|StringNotLike|StringNotEquals)$/.test(c.operator)) {
-      /* absent: the negated condition holds */
-    } else {
-      throw new Error(`rule ${rule.id}: no request shape for the condition ${c.operator} ${c.key}; extend test/conformance.eval.test.ts`);
-    }
-  }
+  const shape = requestShape(rule.conditions, `rule ${rule.id}`);
   const resource = rule.resources ? resourceFor(rule.resources[0]) : undefined;
-  const resourceAccount = typeof context['aws:ResourceAccount'] === 'string' ? context['aws:ResourceAccount'] as string : undefined;
-  return { action, requestTags, resource, resourceAccount, context: Object.keys(context).length ? context : undefined };
+  return { action, ...shape, resource };
 }
 
 /** Evaluates every action of every rule at a point; returns rule → actions not denied. */

@@ -22,6 +22,7 @@ import {
   DestructiveCallAlarm, AlarmSeverity,
 } from '../../src';
 import { ACCOUNT, ADMINISTRATOR_ACCESS, Decision, ORG_ID, orgPolicies, PolicyDoc, PolicySet, Principal, resolveTemplate, simulate, simulateMany, SimRequest } from '../harness';
+import { requestShape, resourceFor } from '../harness/condition-requests';
 import { matchesPattern } from '../harness/event-pattern';
 import { apiCall, SSO_ADMIN } from '../monitoring/records';
 
@@ -80,14 +81,10 @@ function identityCenterRole(cut?: string): { set: PolicySet; ps: AgentPermission
 
 /** A request that satisfies a plan group's conditions, on a resource the group covers (conformance.eval.test.ts's rules). */
 function requestFor(g: DenyGroup, action: string, context: Record<string, string>): SimRequest {
-  let requestTags: Record<string, string> | undefined;
-  const ctx: Record<string, string> = { ...context };
-  for (const c of g.conditions) {
-    if (c.operator === 'ForAnyValue:StringEqualsIgnoreCase' && c.key === 'aws:TagKeys') {requestTags = { [c.values[0]]: 'true' };} else if (c.operator === 'Null' && c.values[0] === 'true') { /* absent */ } else if (c.operator === 'Null' && c.values[0] === 'false') {ctx[c.key] = 'true';} else if (/^(ArnNotLike|StringNotLike|StringNotEquals)$/.test(c.operator)) { /* absent: the negated condition holds */ } else {throw new Error(`group ${g.name}: no request shape for ${c.operator} ${c.key}`);}
-  }
+  const shape = requestShape(g.conditions, `group ${g.name}`);
   const r = g.resources[0];
-  const resource = r && r !== '*' ? r.replace(/^arn:aws:([^:]*):\*:\*:/, `arn:aws:$1:us-east-1:${ACCOUNT}:`).replace(/::\*:/, `::${ACCOUNT}:`).replace(/\*/g, 'x1') : undefined;
-  return { action, principal: AGENT, requestTags, context: ctx, resource };
+  const resource = r && r !== '*' ? resourceFor(r) : undefined;
+  return { action, principal: AGENT, ...shape, context: { ...context, ...(shape.context ?? {}) }, resource };
 }
 
 /** Every action of every group of the plan, evaluated; returns the actions not explicitly denied. */
