@@ -25,6 +25,8 @@ import {
 export const ORGANIZATION_ID = 'o-a1b2c3d4e5';
 export const ROOT_ID = 'r-ab12';
 export const AGENT_OU = 'ou-ab12-cd34ef56';
+/** The OU above it (e.g. Workloads): it takes the agent SCP documents the agent OU has no room for. */
+export const WORKLOADS_OU = 'ou-ab12-workloads';
 /** The security (audit) account and the Region of the central alarm. */
 export const SECURITY_ACCOUNT = '999999999999';
 export const CENTRAL_REGION = 'eu-west-1';
@@ -93,13 +95,13 @@ export class OrganizationManagementStack extends Stack {
     // 4. The SCPs: agent denies for every agent (Identity Center ones included), and the MCP scope
     //    for everyone who calls through an AWS managed MCP server. With the agent tag, the three ARN
     //    patterns and the source identity, AgentScp needs more than the OU's 9 free places: its
-    //    last documents and the MCP scope go to the root.
+    //    last documents go to the OU above (not the root, which the MCP scope fills).
     this.scp = new AgentScp(this, 'AgentScp', {
       targetIds: [AGENT_OU],
       matchAgentTag: true,
       agentPrincipalArnPatterns: AGENT_PATTERNS,
       breakGlassPrincipalArnPatterns: [BREAK_GLASS],
-      overflowLevels: [{ targetIds: [ROOT_ID] }],
+      overflowLevels: [{ targetIds: [WORKLOADS_OU] }],
     });
     const onRoot = this.scp.policies.filter(p => (p.targetIds ?? []).includes(ROOT_ID)).length;
     this.mcp = new AgentMcpScp(this, 'McpScope', {

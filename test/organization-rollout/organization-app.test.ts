@@ -11,7 +11,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { explainedByPinnedData } from './cfn-lint-explain';
-import { buildOrganizationApp, OrganizationManagementStack, ROOT_ID, AGENT_OU } from '../../examples/organization';
+import { buildOrganizationApp, OrganizationManagementStack, ROOT_ID, AGENT_OU, WORKLOADS_OU } from '../../examples/organization';
 import { AgentGuardrailsChecks, GuardrailsMemberStack, PolicyBudget } from '../../src';
 import { cfnLint, countByRule } from '../cfn-lint/lint';
 
@@ -70,7 +70,7 @@ test('template sizes against the limits (1,000,000 bytes per template; 51,200 in
 });
 
 test('SCPs per target with every opt-in on (agent tag, ARN patterns with Identity Center, source identity, MCP scope), counting FullAWSAccess', () => {
-  const perTarget = new Map<string, number>([[AGENT_OU, 1], [ROOT_ID, 1]]);
+  const perTarget = new Map<string, number>([[AGENT_OU, 1], [WORKLOADS_OU, 1], [ROOT_ID, 1]]);
   for (const p of [...management.scp.policies, ...management.mcp.policies]) {
     for (const t of p.targetIds ?? []) perTarget.set(t, (perTarget.get(t) ?? 0) + 1);
   }
