@@ -182,15 +182,47 @@ export async function simulateMany(policies: PolicySet, requests: SimRequest[]):
   const sims = requests.map(r => (r.resource
     ? [toSimulation(policies, r)]
     : resourceArnsFor(r.action, r.resourceAccount ?? accountOf(r.principal.arn)).map(resource => toSimulation(policies, { ...r, resource }))));
-  const workers = Math.max(1, Math.min(os.cpus().length, Math.ceil(sims.length / 500)));
+  const pool = simulatorPool();
+  const workers = Math.max(1, Math.min(pool.length, Math.ceil(sims.length / 500)));
   const chunk = Math.ceil(sims.length / workers);
   const results = await Promise.all(Array.from({ length: workers }, (_, w) => new Promise<Decision[]>((resolve, reject) => {
-    const worker = new Worker(path.join(__dirname, 'sim-worker.js'));
-    worker.once('message', ({ out }) => { void worker.terminate(); resolve(out); });
-    worker.once('error', reject);
-    worker.postMessage({ id: w, simulations: sims.slice(w * chunk, (w + 1) * chunk) });
+    const worker = pool[w];
+    const id = nextBatch++;
+    const onMessage = (m: { id: number; out: Decision[] }) => {
+      if (m.id !== id) return;
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      resolve(m.out);
+    };
+    const onError = (e: Error) => {
+      worker.off('message', onMessage);
+      reject(e);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.postMessage({ id, simulations: sims.slice(w * chunk, (w + 1) * chunk) });
   })));
   return results.flat();
+}
+
+let workerPool: Worker[] | undefined;
+let nextBatch = 0;
+
+/**
+ * The simulator's worker threads, one per core, started once per test file (loading the
+ * simulator and its data in a thread takes a while; suites that evaluate many small policy sets
+ * spent most of their time starting workers). Unreferenced, so they never keep jest waiting.
+ */
+function simulatorPool(): Worker[] {
+  if (!workerPool) {
+    workerPool = Array.from({ length: Math.max(1, os.cpus().length) }, () => {
+      const worker = new Worker(path.join(__dirname, 'sim-worker.js'));
+      worker.unref();
+      worker.setMaxListeners(0);
+      return worker;
+    });
+  }
+  return workerPool;
 }
 
 /** Evaluates each action once with the same principal and options; returns action → decision. */
