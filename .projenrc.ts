@@ -97,6 +97,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4.1.0',
     'aws-sdk-client-mock-jest@^4.1.0',
     '@aws-sdk/client-iam@^3',
+    // The kill switch assumes the member accounts' kill-switch role (handler tests and the integration tier).
+    '@aws-sdk/client-sts@^3',
     // Integration tier against moto (test/integration, docs/integration-tests.md).
     '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-eventbridge@^3',

@@ -205,6 +205,11 @@ export const ACTION_SETS: ActionSetEntry[] = [
     reason: 'listing agent roles by path (wildcard-only action)',
     actions: ['iam:ListRoles'],
   },
+  {
+    id: 'kill-switch.assume-member',
+    reason: 'a central kill switch acts in the member account of the agent: it assumes the kill-switch role deployed there in advance',
+    actions: ['sts:AssumeRole'],
+  },
   // --- the alarm
   {
     id: 'alarm.key-use-by-services',

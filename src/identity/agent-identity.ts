@@ -65,6 +65,53 @@ export class AgentIdentity {
   public static readonly GUARDIAN_ROLE_ARN_PATTERN = 'arn:aws:iam::*:role/guardrails-guardian/*';
 
   /**
+   * Name of the guardian role (under `GUARDIAN_ROLE_PATH`) a member account holds for a central
+   * kill switch: the security account's kill switch assumes it to revoke the sessions of an agent
+   * role of that account (`KillSwitchMemberRole`).
+   */
+  public static readonly KILL_SWITCH_MEMBER_ROLE_NAME = 'guardrails-kill-switch-member';
+
+  /**
+   * IAM path prefix of every role IAM Identity Center creates in an account (a Region segment
+   * follows, except for an instance in us-east-1). IAM cannot write to these roles: they cannot
+   * carry the agent tag nor a policy of the library, so agents that sign in with Identity Center
+   * are recognised by `identityCenterRoleArnPattern` and cut off by a deny deployed in advance
+   * (`AgentPermissionSet`).
+   * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html
+   */
+  public static readonly IDENTITY_CENTER_ROLE_PATH_PREFIX = '/aws-reserved/sso.amazonaws.com/';
+
+  /** Name prefix of every role IAM Identity Center creates for a permission set (`AWSReservedSSO_<name>_<suffix>`). */
+  public static readonly IDENTITY_CENTER_ROLE_NAME_PREFIX = 'AWSReservedSSO_';
+
+  /**
+   * Condition key holding the Identity Center user ID of the person behind a session (globally
+   * unique, unlike the user name or email in `aws:userid`).
+   * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/prereqs-revoking-user-permissions.html
+   */
+  public static readonly IDENTITY_CENTER_USER_ID_CONDITION_KEY = 'identitystore:userId';
+
+  /**
+   * Global condition key with the time a session's credentials were issued: a deny on
+   * `DateLessThan` it revokes every session issued before a time.
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html
+   */
+  public static readonly TOKEN_ISSUE_TIME_CONDITION_KEY = 'aws:TokenIssueTime';
+
+  /**
+   * ARN pattern (for `ArnLike` on `aws:PrincipalArn` and EventBridge `wildcard` filters) of the
+   * roles IAM Identity Center creates for a permission set, in any account and Region of the `aws`
+   * partition: `arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_<name>_*`.
+   *
+   * The `*` before the name covers the Region segment (absent in us-east-1). A permission set
+   * whose name is `<name>_<more>` matches too: it is then treated as an agent (more denies, never
+   * fewer); do not name human permission sets that way.
+   */
+  public static identityCenterRoleArnPattern(permissionSetName: string): string {
+    return `arn:aws:iam::*:role${AgentIdentity.IDENTITY_CENTER_ROLE_PATH_PREFIX}*${AgentIdentity.IDENTITY_CENTER_ROLE_NAME_PREFIX}${permissionSetName}_*`;
+  }
+
+  /**
    * Name prefix of the CloudFormation stacks an agent deploys (through the guarded execution
    * role). CloudFormation tags every resource of a stack with `aws:cloudformation:stack-name`, a
    * tag nobody can add or remove, so a resource whose stack name starts with this prefix is

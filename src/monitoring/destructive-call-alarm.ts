@@ -507,6 +507,7 @@ export class DestructiveCallAlarm extends Construct {
         alarmTopic: this.topic,
         encryptionKey: this.key,
         blockNewSessions: ks.blockNewSessions,
+        actInMemberAccounts: ks.actInMemberAccounts,
         functionName: name('kill-switch'),
       });
     }

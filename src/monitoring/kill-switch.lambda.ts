@@ -12,9 +12,18 @@
  * is at or after the trigger time) and writes nothing, so a session a human re-issued after
  * the first run is left alone.
  *
+ * The agent role may live in another account of the organization (a central alarm receives the
+ * member accounts' events, which keep their `account`): the function then assumes the member
+ * account's kill-switch role (`MEMBER_ROLE`, deployed there in advance) and revokes there. With no
+ * member role configured, an event from another account fails the invocation (alarmed, kept in
+ * the dead-letter queue) rather than touching a role of the same name in this account.
+ *
  * Environment:
  * - `AGENT_ROLE_PATH` IAM path of agent roles (e.g. `/guardrails-agent/`); only roles under it are touched.
  * - `BLOCK_NEW_SESSIONS` `true` to attach the deny-all policy as well.
+ * - `HOME_ACCOUNT` the function's own account ID.
+ * - `MEMBER_ROLE` optional path and name of the kill-switch role in member accounts
+ *   (e.g. `/guardrails-guardian/guardrails-kill-switch-member`).
  */
 import {
   GetRolePolicyCommand,
@@ -23,13 +32,15 @@ import {
   NoSuchEntityException,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
 /** Inline policy name the IAM console uses for "Revoke active sessions". */
 export const REVOKE_POLICY_NAME = 'AWSRevokeOlderSessions';
 /** Inline policy name of the deny-all block (removed by a human to re-enable the role). */
 export const BLOCK_POLICY_NAME = 'GuardrailsKillSwitchBlock';
 
-const iam = new IAMClient({});
+const homeIam = new IAMClient({});
+const sts = new STSClient({});
 
 /** What one invocation did. */
 export interface KillSwitchResult {
@@ -38,6 +49,8 @@ export interface KillSwitchResult {
   readonly alreadyRevoked: string[];
   readonly blocked: string[];
   readonly reason?: string;
+  /** The member account acted in, when not the function's own. */
+  readonly account?: string;
 }
 
 interface Trigger {
@@ -46,6 +59,10 @@ interface Trigger {
   readonly time: Date;
   /** Role names to revoke, or undefined for every role under the agent path. */
   readonly roleNames?: string[];
+  /** Account of the roles; undefined for the function's own account. */
+  readonly account?: string;
+  /** Partition of the roles' ARNs. */
+  readonly partition?: string;
 }
 
 export async function handler(event: any): Promise<KillSwitchResult> {
@@ -56,7 +73,8 @@ export async function handler(event: any): Promise<KillSwitchResult> {
     console.log(JSON.stringify({ action: 'ignored', reason: trigger }));
     return { trigger: 'ignored', revoked: [], alreadyRevoked: [], blocked: [], reason: trigger };
   }
-  const roleNames = trigger.roleNames ?? await listAgentRoles(rolePath);
+  const client = await clientFor(trigger);
+  const roleNames = trigger.roleNames ?? await listAgentRoles(client, rolePath);
 
   const revoked: string[] = [];
   const alreadyRevoked: string[] = [];
@@ -64,13 +82,13 @@ export async function handler(event: any): Promise<KillSwitchResult> {
   const failures: string[] = [];
   for (const roleName of roleNames) {
     try {
-      if (await revokeSessions(roleName, trigger.time)) revoked.push(roleName); else alreadyRevoked.push(roleName);
-      if (block && await blockNewSessions(roleName)) blocked.push(roleName);
+      if (await revokeSessions(client, roleName, trigger.time)) revoked.push(roleName); else alreadyRevoked.push(roleName);
+      if (block && await blockNewSessions(client, roleName)) blocked.push(roleName);
     } catch (err) {
       failures.push(`${roleName}: ${(err as Error).name}: ${(err as Error).message}`);
     }
   }
-  const result: KillSwitchResult = { trigger: trigger.kind, revoked, alreadyRevoked, blocked };
+  const result: KillSwitchResult = { trigger: trigger.kind, revoked, alreadyRevoked, blocked, ...(trigger.account ? { account: trigger.account } : {}) };
   console.log(JSON.stringify({ action: 'kill-switch', ...result, failures }));
   if (failures.length > 0) {
     // Fail the invocation so it is retried, counted in Errors (alarmed) and kept in the DLQ.
@@ -86,9 +104,11 @@ export function parseTrigger(event: any, rolePath: string): Trigger | string {
     if (!issuer || issuer.type !== 'Role' || typeof issuer.arn !== 'string' || typeof issuer.userName !== 'string') {
       return 'the caller is not an IAM role session';
     }
-    const m = /^arn:aws[a-z-]*:iam::(\d{12}):role(\/.*\/)?([^/]+)$/.exec(issuer.arn);
-    if (!m || !(m[2] ?? '/').startsWith(rolePath)) return `the caller's role ${issuer.arn} is not under the agent path ${rolePath}`;
-    return { kind: 'cloudtrail-event', time: eventTime(event.time), roleNames: [issuer.userName] };
+    const m = /^arn:(aws[a-z-]*):iam::(\d{12}):role(\/.*\/)?([^/]+)$/.exec(issuer.arn);
+    if (!m || !(m[3] ?? '/').startsWith(rolePath)) return `the caller's role ${issuer.arn} is not under the agent path ${rolePath}`;
+    const home = process.env.HOME_ACCOUNT;
+    const account = home && m[2] !== home ? m[2] : undefined;
+    return { kind: 'cloudtrail-event', time: eventTime(event.time), roleNames: [issuer.userName], account, partition: m[1] };
   }
   if (event && event.source === 'aws.cloudwatch' && event.alarmData) {
     const state = event.alarmData.state?.value;
@@ -103,7 +123,22 @@ function eventTime(value: unknown): Date {
   return Number.isNaN(t.getTime()) ? new Date() : t;
 }
 
-async function listAgentRoles(rolePath: string): Promise<string[]> {
+/** The IAM client of the account the trigger's roles live in. */
+async function clientFor(trigger: Trigger): Promise<IAMClient> {
+  if (trigger.account === undefined) return homeIam;
+  const memberRole = process.env.MEMBER_ROLE;
+  if (!memberRole) {
+    throw new Error(`the agent role is in account ${trigger.account}, not in this kill switch's account ${process.env.HOME_ACCOUNT}, `
+      + 'and no member-account role is configured (killSwitch.actInMemberAccounts): nothing was revoked');
+  }
+  const roleArn = `arn:${trigger.partition ?? 'aws'}:iam::${trigger.account}:role${memberRole}`;
+  const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'guardrails-kill-switch', DurationSeconds: 900 }));
+  const c = out.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole of ${roleArn} returned no credentials`);
+  return new IAMClient({ credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken } });
+}
+
+async function listAgentRoles(iam: IAMClient, rolePath: string): Promise<string[]> {
   const names: string[] = [];
   let marker: string | undefined;
   do {
@@ -114,7 +149,7 @@ async function listAgentRoles(rolePath: string): Promise<string[]> {
   return names;
 }
 
-async function getInlinePolicy(roleName: string, policyName: string): Promise<any | undefined> {
+async function getInlinePolicy(iam: IAMClient, roleName: string, policyName: string): Promise<any | undefined> {
   try {
     const out = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
     return out.PolicyDocument ? JSON.parse(decodeURIComponent(out.PolicyDocument)) : undefined;
@@ -137,8 +172,8 @@ export function existingCutoff(doc: any): Date | undefined {
 }
 
 /** Revokes sessions issued before now; false when a revocation at or after `since` is already in place. */
-async function revokeSessions(roleName: string, since: Date): Promise<boolean> {
-  const cutoff = existingCutoff(await getInlinePolicy(roleName, REVOKE_POLICY_NAME));
+async function revokeSessions(iam: IAMClient, roleName: string, since: Date): Promise<boolean> {
+  const cutoff = existingCutoff(await getInlinePolicy(iam, roleName, REVOKE_POLICY_NAME));
   if (cutoff && cutoff.getTime() >= since.getTime()) return false;
   const now = new Date(Math.max(Date.now(), since.getTime()));
   await iam.send(new PutRolePolicyCommand({
@@ -158,8 +193,8 @@ async function revokeSessions(roleName: string, since: Date): Promise<boolean> {
 }
 
 /** Attaches the deny-all block; false when it is already there. */
-async function blockNewSessions(roleName: string): Promise<boolean> {
-  if (await getInlinePolicy(roleName, BLOCK_POLICY_NAME)) return false;
+async function blockNewSessions(iam: IAMClient, roleName: string): Promise<boolean> {
+  if (await getInlinePolicy(iam, roleName, BLOCK_POLICY_NAME)) return false;
   await iam.send(new PutRolePolicyCommand({
     RoleName: roleName,
     PolicyName: BLOCK_POLICY_NAME,

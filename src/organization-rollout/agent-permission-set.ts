@@ -2,9 +2,9 @@ import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as sso from 'aws-cdk-lib/aws-sso';
 import { Construct } from 'constructs';
 import { AgentDenyPolicyOptions } from './agent-deny-policies';
-import { IdentityCenterAgents } from './identity-center-agents';
 import { DenySet, renderDenySet, validateDenySetInput } from './private/deny-set';
 import { AgentAccess } from '../agent-role/agent-access';
+import { AgentIdentity } from '../identity/agent-identity';
 import { PolicyBudget } from '../policy/policy-budget';
 import { inputError } from '../private/errors';
 
@@ -133,10 +133,10 @@ const MAX_SESSION_S = 12 * 3600;
 export class AgentPermissionSet extends Construct {
   /**
    * ARN pattern of the roles Identity Center creates for a permission set of this name (see
-   * `IdentityCenterAgents.roleArnPattern`).
+   * `AgentIdentity.identityCenterRoleArnPattern`).
    */
   public static roleArnPatternFor(permissionSetName: string): string {
-    return IdentityCenterAgents.roleArnPattern(permissionSetName);
+    return AgentIdentity.identityCenterRoleArnPattern(permissionSetName);
   }
 
   /** The permission set. */
@@ -226,7 +226,7 @@ export class AgentPermissionSet extends Construct {
     }
 
     this.permissionSetName = name;
-    this.roleArnPattern = IdentityCenterAgents.roleArnPattern(name);
+    this.roleArnPattern = AgentIdentity.identityCenterRoleArnPattern(name);
     this.sessionDuration = iso;
     this.revokeSessionsIssuedBefore = cut;
     this.denyPolicyNames = set.denies.map(d => d.name);
@@ -285,7 +285,7 @@ export class AgentPermissionSet extends Construct {
         Effect: 'Deny',
         Action: '*',
         Resource: '*',
-        Condition: { DateLessThan: { [IdentityCenterAgents.TOKEN_ISSUE_TIME_CONDITION_KEY]: cut } },
+        Condition: { DateLessThan: { [AgentIdentity.TOKEN_ISSUE_TIME_CONDITION_KEY]: cut } },
       },
     ];
     if (this.userIds.length) {
@@ -294,7 +294,7 @@ export class AgentPermissionSet extends Construct {
         Effect: 'Deny',
         Action: '*',
         Resource: '*',
-        Condition: { StringEquals: { [IdentityCenterAgents.USER_ID_CONDITION_KEY]: this.userIds.length === 1 ? this.userIds[0] : this.userIds } },
+        Condition: { StringEquals: { [AgentIdentity.IDENTITY_CENTER_USER_ID_CONDITION_KEY]: this.userIds.length === 1 ? this.userIds[0] : this.userIds } },
       });
     }
     return { Version: '2012-10-17', Statement: statements };

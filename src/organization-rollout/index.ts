@@ -1,4 +1,3 @@
-export * from './identity-center-agents';
 export * from './agent-deny-policies';
 export * from './agent-permission-set';
 export * from './central-alarm-bus';
@@ -6,3 +5,4 @@ export * from './central-alarm-forwarder';
 export * from './agent-mcp-scp';
 export * from './guardrails-member-stack';
 export * from './guardrails-stack-set';
+export * from './kill-switch-member-role';

@@ -1,10 +1,12 @@
 import { GetRolePolicyCommand, IAMClient, ListRolesCommand, NoSuchEntityException, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import * as r from './records';
 import { BLOCK_POLICY_NAME, existingCutoff, handler, parseTrigger, REVOKE_POLICY_NAME } from '../../src/monitoring/kill-switch.lambda';
 
 const iam = mockClient(IAMClient);
+const sts = mockClient(STSClient);
 const noSuchEntity = () => new NoSuchEntityException({ message: 'The role policy with name AWSRevokeOlderSessions cannot be found.', $metadata: {} });
 const encoded = (doc: any) => encodeURIComponent(JSON.stringify(doc));
 const revokeDoc = (iso: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': iso } } }] });
@@ -20,8 +22,11 @@ const alarmEvent = (state = 'ALARM') => ({
 
 beforeEach(() => {
   iam.reset();
+  sts.reset();
   process.env.AGENT_ROLE_PATH = '/guardrails-agent/';
   process.env.BLOCK_NEW_SESSIONS = 'false';
+  delete process.env.HOME_ACCOUNT;
+  delete process.env.MEMBER_ROLE;
   jest.useFakeTimers({ now: new Date('2026-11-23T10:00:05Z'), doNotFake: ['nextTick', 'setImmediate'] });
 });
 afterEach(() => jest.useRealTimers());
@@ -143,5 +148,61 @@ describe('errors', () => {
   test('a missing AGENT_ROLE_PATH throws', async () => {
     delete process.env.AGENT_ROLE_PATH;
     await expect(handler(r.ec2Terminate(r.AGENT))).rejects.toThrow(/AGENT_ROLE_PATH/);
+  });
+});
+
+describe('an agent role in a member account (a central alarm)', () => {
+  const MEMBER = '222222222222';
+  const MEMBER_ROLE = '/guardrails-guardian/guardrails-kill-switch-member';
+  const memberAgent: r.Caller = { ...r.AGENT, account: MEMBER };
+  const credentials = { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2026-11-23T10:15:05Z') };
+
+  test('an event of this account\'s own agent is revoked here, without AssumeRole', async () => {
+    process.env.HOME_ACCOUNT = r.ACCOUNT;
+    process.env.MEMBER_ROLE = MEMBER_ROLE;
+    iam.on(GetRolePolicyCommand).rejects(noSuchEntity());
+    iam.on(PutRolePolicyCommand).resolves({});
+    expect(await handler(r.ec2Terminate(r.AGENT))).toEqual({ trigger: 'cloudtrail-event', revoked: ['claude-code'], alreadyRevoked: [], blocked: [] });
+    expect(sts).not.toHaveReceivedCommand(AssumeRoleCommand);
+  });
+
+  test('an event of a member account\'s agent assumes that account\'s kill-switch role and revokes there', async () => {
+    process.env.HOME_ACCOUNT = r.ACCOUNT;
+    process.env.MEMBER_ROLE = MEMBER_ROLE;
+    sts.on(AssumeRoleCommand).resolves({ Credentials: credentials });
+    iam.on(GetRolePolicyCommand).rejects(noSuchEntity());
+    iam.on(PutRolePolicyCommand).resolves({});
+    const out = await handler(r.ec2Terminate(memberAgent));
+    expect(out).toEqual({ trigger: 'cloudtrail-event', revoked: ['claude-code'], alreadyRevoked: [], blocked: [], account: MEMBER });
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: `arn:aws:iam::${MEMBER}:role${MEMBER_ROLE}`, RoleSessionName: 'guardrails-kill-switch',
+    });
+    // The IAM client that wrote the policy signs with the member role's credentials.
+    const put = iam.commandCalls(PutRolePolicyCommand)[0];
+    const creds = await (put.thisValue as IAMClient).config.credentials();
+    expect(creds.accessKeyId).toBe('ASIAMEMBER');
+    expect(JSON.parse(put.args[0].input.PolicyDocument!)).toEqual(revokeDoc('2026-11-23T10:00:05.000Z'));
+  });
+
+  test('without a member role, a member account\'s event fails the invocation and writes nothing here', async () => {
+    process.env.HOME_ACCOUNT = r.ACCOUNT;
+    await expect(handler(r.ec2Terminate(memberAgent))).rejects.toThrow(
+      /agent role is in account 222222222222, not in this kill switch's account 111111111111.*nothing was revoked/);
+    expect(iam).not.toHaveReceivedCommand(PutRolePolicyCommand);
+    expect(sts).not.toHaveReceivedCommand(AssumeRoleCommand);
+  });
+
+  test('a refused AssumeRole fails the invocation (alarmed, kept in the dead-letter queue)', async () => {
+    process.env.HOME_ACCOUNT = r.ACCOUNT;
+    process.env.MEMBER_ROLE = MEMBER_ROLE;
+    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' }));
+    await expect(handler(r.ec2Terminate(memberAgent))).rejects.toThrow(/AccessDenied|sts:AssumeRole/);
+    expect(iam).not.toHaveReceivedCommand(PutRolePolicyCommand);
+  });
+
+  test('parseTrigger names the member account and partition', () => {
+    process.env.HOME_ACCOUNT = r.ACCOUNT;
+    expect(parseTrigger(r.ec2Terminate(memberAgent), '/guardrails-agent/')).toMatchObject({ account: MEMBER, partition: 'aws', roleNames: ['claude-code'] });
+    expect(parseTrigger(r.ec2Terminate(r.AGENT), '/guardrails-agent/')).toMatchObject({ account: undefined });
   });
 });

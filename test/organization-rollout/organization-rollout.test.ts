@@ -8,7 +8,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   ActionCatalog, ActionCategory, AgentAccess, AgentDenyPolicies, AgentIdentity, AgentPermissionSet, AgentRole, AgentScp, CentralAlarmBus,
-  CentralAlarmForwarder, IdentityCenterAgents, PolicyBudget,
+  CentralAlarmForwarder, PolicyBudget,
 } from '../../src';
 
 process.env.CDK_VALIDATION = 'false';
@@ -131,7 +131,7 @@ describe('AgentPermissionSet', () => {
     const ps = permissionSet();
     expect(ps.roleArnPattern).toBe('arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_CodingAgent_*');
     expect(AgentPermissionSet.roleArnPatternFor('CodingAgent')).toBe(ps.roleArnPattern);
-    expect(IdentityCenterAgents.roleArnPattern('CodingAgent')).toBe(ps.roleArnPattern);
+    expect(AgentIdentity.identityCenterRoleArnPattern('CodingAgent')).toBe(ps.roleArnPattern);
     const scp = new AgentScp(stack('000000000000'), 'Scp', {
       targetIds: ['r-ab12'],
       agentPrincipalArnPatterns: [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN, ps.roleArnPattern],
