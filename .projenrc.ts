@@ -103,6 +103,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-sqs@^3',
+    '@aws-sdk/client-s3@^3',
     '@types/aws-lambda',
     'esbuild',
   ],

@@ -4,9 +4,11 @@
  * - Management stack (management account, or the delegated administrators): the agent permission
  *   set for Identity Center, AgentScp recognising its roles, the opt-in MCP scope, and two
  *   StackSets that deploy the member-account stacks to every account of the agent OU.
- * - Security stack (security account, one Region): the central bus and the central alarm.
+ * - Security stack (security account, one Region): the central bus and the central alarm, whose
+ *   kill switch acts in the member account of the agent.
  * - Member-account stacks (deployed by the StackSets, not by `cdk deploy`): the agent deny
- *   policies and an agent role (one Region: IAM is global), the alarm forwarder (every Region).
+ *   policies, the central kill switch's role and an agent role (one Region: IAM is global), the
+ *   alarm forwarder (every Region).
  *
  * In your own app, import from 'cdk-agent-guardrails' instead of '../src', and replace the
  * placeholder IDs (organization, OU, root, accounts, Identity Center instance, e-mail) with yours.
@@ -18,7 +20,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
   AgentAccess, AgentDenyPolicies, AgentGuardrailsChecks, AgentIdentity, AgentMcpScp, AgentPermissionSet, AgentRcp, AgentRole, AgentScp,
-  CentralAlarmBus, CentralAlarmForwarder, DestructiveCallAlarm, GuardrailBackup, GuardrailsMemberStack, GuardrailsStackSet, Protection,
+  CentralAlarmBus, CentralAlarmForwarder, DestructiveCallAlarm, GuardrailBackup, GuardrailsMemberStack, GuardrailsStackSet, KillSwitchMemberRole,
+  Protection,
 } from '../src';
 
 /** The organization, its root and the OU whose accounts run agents. */
@@ -62,9 +65,11 @@ export class OrganizationManagementStack extends Stack {
     super(scope, id, props);
 
     // 1. What every member account gets, in one Region: the deny policies the permission set
-    //    references (they must exist before it is provisioned), and an agent role.
+    //    references (they must exist before it is provisioned), the role the central kill switch
+    //    assumes to revoke an agent of this account, and an agent role.
     this.globalMember = new GuardrailsMemberStack(this, 'MemberGlobal');
     new AgentDenyPolicies(this.globalMember, 'AgentDenies');
+    new KillSwitchMemberRole(this.globalMember, 'KillSwitchAccess', { centralAccount: SECURITY_ACCOUNT });
     new AgentRole(this.globalMember, 'AgentRole', {
       assumedBy: new iam.AccountPrincipal(this.globalMember.account),
       access: AgentAccess.developer(),
@@ -121,7 +126,10 @@ export class OrganizationManagementStack extends Stack {
   }
 }
 
-/** The security account: one bus admitting the organization, one alarm for every agent of every account. */
+/**
+ * The security account: one bus admitting the organization, one alarm for every agent of every
+ * account, and its kill switch, which revokes an agent role in the account where it lives.
+ */
 export class OrganizationSecurityStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -129,6 +137,7 @@ export class OrganizationSecurityStack extends Stack {
     new DestructiveCallAlarm(this, 'CentralAlarm', {
       agentRoleArnPatterns: AGENT_PATTERNS,
       emails: ['security-oncall@example.com'],
+      killSwitch: { actInMemberAccounts: true },
     });
     // The alarm's trail bucket and key are data: backed up in a locked vault.
     new GuardrailBackup(this, 'Backup', { adminPrincipals: [iam.Role.fromRoleName(this, 'BreakGlass', 'BreakGlassAdmin')] });

@@ -99,19 +99,6 @@ export class AgentIdentity {
   public static readonly TOKEN_ISSUE_TIME_CONDITION_KEY = 'aws:TokenIssueTime';
 
   /**
-   * ARN pattern (for `ArnLike` on `aws:PrincipalArn` and EventBridge `wildcard` filters) of the
-   * roles IAM Identity Center creates for a permission set, in any account and Region of the `aws`
-   * partition: `arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_<name>_*`.
-   *
-   * The `*` before the name covers the Region segment (absent in us-east-1). A permission set
-   * whose name is `<name>_<more>` matches too: it is then treated as an agent (more denies, never
-   * fewer); do not name human permission sets that way.
-   */
-  public static identityCenterRoleArnPattern(permissionSetName: string): string {
-    return `arn:aws:iam::*:role${AgentIdentity.IDENTITY_CENTER_ROLE_PATH_PREFIX}*${AgentIdentity.IDENTITY_CENTER_ROLE_NAME_PREFIX}${permissionSetName}_*`;
-  }
-
-  /**
    * Name prefix of the CloudFormation stacks an agent deploys (through the guarded execution
    * role). CloudFormation tags every resource of a stack with `aws:cloudformation:stack-name`, a
    * tag nobody can add or remove, so a resource whose stack name starts with this prefix is
@@ -158,6 +145,20 @@ export class AgentIdentity {
    * so the prefix is reserved for the guardrails.
    */
   public static readonly GUARDRAIL_NAME_PREFIX = 'guardrails-';
+
+  /**
+   * ARN pattern (for `ArnLike` on `aws:PrincipalArn` and EventBridge `wildcard` filters) of the
+   * roles IAM Identity Center creates for a permission set, in any account and Region of the `aws`
+   * partition: `arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_<name>_*`.
+   *
+   * The `*` before the name covers the Region segment (absent in us-east-1). A permission set
+   * whose name is `<name>_<more>` matches too: it is then treated as an agent (more denies, never
+   * fewer); do not name human permission sets that way.
+   */
+  public static identityCenterRoleArnPattern(permissionSetName: string): string {
+    const { IDENTITY_CENTER_ROLE_PATH_PREFIX: rolePath, IDENTITY_CENTER_ROLE_NAME_PREFIX: namePrefix } = AgentIdentity;
+    return `arn:aws:iam::*:role${rolePath}*${namePrefix}${permissionSetName}_*`;
+  }
 
   private constructor() {}
 }

@@ -88,7 +88,9 @@ export async function handler(event: any): Promise<KillSwitchResult> {
       failures.push(`${roleName}: ${(err as Error).name}: ${(err as Error).message}`);
     }
   }
-  const result: KillSwitchResult = { trigger: trigger.kind, revoked, alreadyRevoked, blocked, ...(trigger.account ? { account: trigger.account } : {}) };
+  const result: KillSwitchResult = {
+    trigger: trigger.kind, revoked, alreadyRevoked, blocked, ...(trigger.account ? { account: trigger.account } : {}),
+  };
   console.log(JSON.stringify({ action: 'kill-switch', ...result, failures }));
   if (failures.length > 0) {
     // Fail the invocation so it is retried, counted in Errors (alarmed) and kept in the DLQ.

@@ -294,7 +294,9 @@ export class AgentPermissionSet extends Construct {
         Effect: 'Deny',
         Action: '*',
         Resource: '*',
-        Condition: { StringEquals: { [AgentIdentity.IDENTITY_CENTER_USER_ID_CONDITION_KEY]: this.userIds.length === 1 ? this.userIds[0] : this.userIds } },
+        Condition: {
+          StringEquals: { [AgentIdentity.IDENTITY_CENTER_USER_ID_CONDITION_KEY]: this.userIds.length === 1 ? this.userIds[0] : this.userIds },
+        },
       });
     }
     return { Version: '2012-10-17', Statement: statements };

@@ -88,7 +88,8 @@ describe('KillSwitchMemberRole', () => {
   const agentRole = `arn:aws:iam::${ACCOUNT}:role/guardrails-agent/claude-code`;
 
   test('may put and read the revoking policy on the member account\'s agent roles, also under AgentScp; nothing else', async () => {
-    const must = async (action: string, resource: string, scp = false) => simulate({ identity: memberPolicies, scps: scp ? scps : undefined }, { action, resource, principal: asMember });
+    const must = async (action: string, resource: string, scp = false) =>
+      simulate({ identity: memberPolicies, scps: scp ? scps : undefined }, { action, resource, principal: asMember });
     expect(await must('iam:PutRolePolicy', agentRole)).toBe('Allowed');
     expect(await must('iam:PutRolePolicy', agentRole, true)).toBe('Allowed');
     expect(await must('iam:GetRolePolicy', agentRole, true)).toBe('Allowed');

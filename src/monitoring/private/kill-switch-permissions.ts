@@ -1,8 +1,8 @@
 import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { propError } from './validation';
 import { AgentIdentity } from '../../identity/agent-identity';
 import { setActions } from '../../policy/private/guards';
-import { propError } from './validation';
 
 /** Throws unless `rolePath` is an IAM path below the root (the agent roles' path). */
 export function validateAgentRolePath(who: string, rolePath: string): void {
