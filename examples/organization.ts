@@ -20,7 +20,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
   AgentAccess, AgentDenyPolicies, AgentGuardrailsChecks, AgentIdentity, AgentMcpScp, AgentPermissionSet, AgentRcp, AgentRole, AgentScp,
-  CentralAlarmBus, CentralAlarmForwarder, DestructiveCallAlarm, GuardrailBackup, GuardrailsMemberStack, GuardrailsStackSet, KillSwitchMemberRole,
+  CentralAlarmBus, DestructiveCallForwarder, DestructiveCallAlarm, GuardrailBackup, GuardrailsMemberStack, GuardrailsStackSet, KillSwitchMemberRole,
   Protection,
 } from '../src';
 
@@ -82,9 +82,9 @@ export class OrganizationManagementStack extends Stack {
 
     // 2. In every Region of every member account: forward agents' calls to the central alarm.
     this.regionalMember = new GuardrailsMemberStack(this, 'MemberRegional');
-    new CentralAlarmForwarder(this.regionalMember, 'ToSecurity', {
-      centralAccount: SECURITY_ACCOUNT,
-      centralRegion: CENTRAL_REGION,
+    new DestructiveCallForwarder(this.regionalMember, 'ToSecurity', {
+      alarmAccount: SECURITY_ACCOUNT,
+      alarmRegion: CENTRAL_REGION,
       agentRoleArnPatterns: AGENT_PATTERNS,
     });
     new GuardrailsStackSet(this, 'MemberRegionalStackSet', {

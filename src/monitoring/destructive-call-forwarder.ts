@@ -1,11 +1,12 @@
 import { Duration, Names, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PrincipalScope } from './destructive-call-alarm';
 import { planPatterns, RULES_PER_BUS_QUOTA, watchedPlan } from './private/patterns';
-import { futurePath, propError, validateCount, validateRetry, validateSourceIdentityPrefix } from './private/validation';
+import { futurePath, propError, validateRetry, validateSourceIdentityPrefix } from './private/validation';
 import { ActionCategory } from '../catalog/action-category';
 import { AgentIdentity } from '../identity/agent-identity';
 import { agentEventDetail } from '../identity/private/principals';
@@ -13,14 +14,21 @@ import { PolicyBudget } from '../policy/policy-budget';
 
 /** Properties of a `DestructiveCallForwarder`. */
 export interface DestructiveCallForwarderProps {
-  /** Region of the `DestructiveCallAlarm` whose default event bus receives the events. */
+  /** Region of the `DestructiveCallAlarm` whose event bus receives the events. */
   readonly alarmRegion: string;
 
   /**
-   * Account of the `DestructiveCallAlarm` (another account needs a bus policy there allowing this one).
+   * Account of the `DestructiveCallAlarm`: the security account of a central alarm, whose bus
+   * must admit this account (a `CentralAlarmBus` there admits the whole organization).
    * @default - this stack's account
    */
   readonly alarmAccount?: string;
+
+  /**
+   * Name of the alarm account's event bus (`CentralAlarmBus.eventBusName`).
+   * @default 'default'
+   */
+  readonly alarmEventBusName?: string;
 
   /**
    * Catalog categories forwarded; use the alarm's.
@@ -47,7 +55,8 @@ export interface DestructiveCallForwarderProps {
   readonly principalScope?: PrincipalScope;
 
   /**
-   * Role ARN patterns that identify agents; use the alarm's.
+   * Role ARN patterns that identify agents (matched on `userIdentity.sessionContext.sessionIssuer.arn`);
+   * use the alarm's, e.g. with `AgentPermissionSet.roleArnPattern` for Identity Center agents.
    * @default [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN]
    */
   readonly agentRoleArnPatterns?: string[];
@@ -84,21 +93,36 @@ export interface DestructiveCallForwarderProps {
   readonly maxEventAge?: Duration;
 }
 
+/** A Region name by its form (`xx-name-N`, any number of name parts), not today's list. */
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const ACCOUNT = /^\d{12}$/;
+const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
+const ROLE_ARN_PATTERN = /^arn:(?:aws|aws-cn|aws-us-gov|\*):iam::(?:\d{12}|\*):role\/[\x21-\x7E]*$/;
+
 /**
- * Forwards the destructive calls made in this stack's Region to the default event bus of the
- * Region where the `DestructiveCallAlarm` lives.
+ * Forwards the agents' destructive calls made in this stack's account and Region to the event
+ * bus of a `DestructiveCallAlarm` in another Region, or in another account: the security account
+ * of a central alarm (with a `CentralAlarmBus` there).
  *
  * CloudTrail delivers an API call event only to EventBridge in the Region of the call, and
  * global services (IAM, STS, Organizations, Route 53, CloudFront) report in us-east-1. Deploy
- * one forwarder per other Region you use (a stack per Region, or a CloudFormation StackSet);
- * the alarm's rules then match the forwarded events, which keep their original `region`.
- * The rules carry the same packed patterns as the alarm, without the result filter.
+ * one forwarder per Region you use other than the alarm's (a stack per Region, or a
+ * `GuardrailsStackSet` to every member account and Region). Each forwarder must target the
+ * alarm's bus itself: EventBridge does not pass an event a bus received from another bus on to a
+ * third bus. The alarm's rules then match the forwarded events, which keep their own `account`
+ * and `region`. The rules carry the alarm's packed patterns (`DenyPlan` for EVENTS and the agent
+ * identity filter), without the result filter, and target the alarm's bus through a role under
+ * the guardian path allowed `events:PutEvents` on that bus only, with a dead-letter queue and a
+ * retry policy.
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
  *
  * @example
  * // In a stack deployed to us-east-1 when the alarm is in eu-west-1:
  * new DestructiveCallForwarder(this, 'Forwarder', { alarmRegion: 'eu-west-1' });
+ * // In every member account and Region, to a central alarm in the security account:
+ * new DestructiveCallForwarder(this, 'ToSecurity', { alarmAccount: '999999999999', alarmRegion: 'eu-west-1' });
  */
 export class DestructiveCallForwarder extends Construct {
   /** The forwarding rules. */
@@ -107,13 +131,42 @@ export class DestructiveCallForwarder extends Construct {
   /** Dead-letter queue of the forwarding targets. */
   public readonly deadLetterQueue: sqs.Queue;
 
+  /** The role EventBridge assumes to put the events on the alarm's bus. */
+  public readonly role: iam.Role;
+
+  /** ARN of the alarm's event bus. */
+  public readonly alarmEventBusArn: string;
+
+  /** Catalog actions whose events the rules match. */
+  public readonly actionsCovered: number;
+
+  /** Characters of each rule's event pattern, in order. */
+  public readonly patternSizes: number[];
+
   constructor(scope: Construct, id: string, props: DestructiveCallForwarderProps) {
     const path = futurePath('DestructiveCallForwarder', scope, id);
-    if (!Token.isUnresolved(props.alarmRegion) && !/^[a-z]{2}(?:-[a-z]+)+-\d$/.test(props.alarmRegion)) {
-      throw propError(path, `alarmRegion: '${props.alarmRegion}' is not a Region code. Use the Region of the DestructiveCallAlarm, e.g. 'eu-west-1'.`);
+    if (!props || props.alarmRegion === undefined || Token.isUnresolved(props.alarmRegion) || !REGION.test(props.alarmRegion)) {
+      throw propError(path, `alarmRegion: '${props?.alarmRegion}' is not a Region name. Use the Region of the DestructiveCallAlarm, e.g. 'eu-west-1'.`);
     }
-    if (props.alarmAccount !== undefined && !Token.isUnresolved(props.alarmAccount) && !/^\d{12}$/.test(props.alarmAccount)) {
-      throw propError(path, `alarmAccount: '${props.alarmAccount}' is not a 12-digit account ID.`);
+    if (props.alarmAccount !== undefined && (Token.isUnresolved(props.alarmAccount) || !ACCOUNT.test(props.alarmAccount))) {
+      throw propError(path, `alarmAccount: '${props.alarmAccount}' is not a 12-digit account ID. Use the account of the DestructiveCallAlarm, e.g. '999999999999', or leave it out for this account.`);
+    }
+    const busName = props.alarmEventBusName ?? 'default';
+    if (Token.isUnresolved(busName) || !BUS_NAME.test(busName)) {
+      throw propError(path, `alarmEventBusName: '${busName}' is not an event bus name. Use CentralAlarmBus.eventBusName ('default' unless you created a custom bus).`);
+    }
+    if (props.agentRoleArnPatterns !== undefined) {
+      if (props.agentRoleArnPatterns.length === 0) {
+        throw propError(path, 'agentRoleArnPatterns: [] matches no role. Leave it out for the agent and workload paths, or give at least one pattern.');
+      }
+      props.agentRoleArnPatterns.forEach((p, i) => {
+        if (Token.isUnresolved(p) || !ROLE_ARN_PATTERN.test(p)) {
+          throw propError(path, `agentRoleArnPatterns[${i}]: '${p}' is not an IAM role ARN pattern. Use a literal such as '${AgentIdentity.AGENT_ROLE_ARN_PATTERN}'.`);
+        }
+      });
+    }
+    if (props.categories !== undefined && props.categories.length === 0) {
+      throw propError(path, 'categories: [] forwards nothing but the guard rules. Leave it out for the alarm\'s default, or name at least one ActionCategory.');
     }
     const retryAttempts = props.retryAttempts ?? 185;
     const maxEventAge = props.maxEventAge ?? Duration.hours(24);
@@ -123,16 +176,23 @@ export class DestructiveCallForwarder extends Construct {
     const sourcePrefix = (props.matchSourceIdentity ?? true) ? props.sourceIdentityPrefix ?? AgentIdentity.SOURCE_IDENTITY_PREFIX : undefined;
     const principal = agentEventDetail(agentsOnly, props.agentRoleArnPatterns, sourcePrefix);
     const packed = planPatterns(watchedPlan(props.categories, props.services, props.optInRules), principal, props.patternBudget);
-    validateCount(path, 'rules needed', packed.patterns.length, 1, RULES_PER_BUS_QUOTA);
+    if (packed.patterns.length === 0 || packed.patterns.length > RULES_PER_BUS_QUOTA) {
+      throw propError(path, `categories/services: the patterns need ${packed.patterns.length} rules; a bus holds ${RULES_PER_BUS_QUOTA} by default. `
+        + 'Select at least one catalog action, and fewer services if over.');
+    }
 
     super(scope, id);
     const stack = Stack.of(this);
-    if (!Token.isUnresolved(stack.region) && stack.region === props.alarmRegion && (props.alarmAccount ?? stack.account) === stack.account) {
-      throw propError(futurePath('DestructiveCallForwarder', this), `alarmRegion: '${props.alarmRegion}' is this stack's own Region; the alarm already sees these events. Deploy the forwarder in the other Regions only.`);
+    const alarmAccount = props.alarmAccount ?? stack.account;
+    if (!Token.isUnresolved(stack.region) && !Token.isUnresolved(stack.account) && stack.region === props.alarmRegion
+      && alarmAccount === stack.account && busName === 'default') {
+      throw propError(futurePath('DestructiveCallForwarder', this), `alarmAccount/alarmRegion: ${alarmAccount} ${props.alarmRegion} is this stack's own account and Region; `
+        + 'the alarm already sees these events. Deploy the forwarder in the other Regions and member accounts only.');
     }
     // Named with the reserved prefix and tagged, so AgentRole and AgentScp guard the forwarder as they guard the alarm.
     const prefix = `${AgentIdentity.GUARDRAIL_NAME_PREFIX}${Names.uniqueResourceName(this, { maxLength: 29, separator: '-' }).replace(/[^A-Za-z0-9-]/g, '')}`;
     Tags.of(this).add(AgentIdentity.GUARD_TAG_KEY, AgentIdentity.GUARD_TAG_VALUE);
+    this.alarmEventBusArn = stack.formatArn({ service: 'events', region: props.alarmRegion, account: alarmAccount, resource: 'event-bus', resourceName: busName });
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       queueName: `${prefix}-dlq`,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -144,14 +204,22 @@ export class DestructiveCallForwarder extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is the dead-letter queue of the forwarding targets; a dead-letter queue needs none of its own.',
     });
-    const bus = events.EventBus.fromEventBusArn(this, 'AlarmBus', stack.formatArn({
-      service: 'events', region: props.alarmRegion, account: props.alarmAccount ?? stack.account, resource: 'event-bus', resourceName: 'default',
-    }));
-    const target = new targets.EventBus(bus, { deadLetterQueue: this.deadLetterQueue });
+    // A guardian role: AgentScp lets nobody but break-glass change roles under the guardian path.
+    this.role = new iam.Role(this, 'Role', {
+      path: AgentIdentity.GUARDIAN_ROLE_PATH,
+      description: 'cdk-agent-guardrails: EventBridge puts agent events on the alarm\'s event bus',
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+    });
+    // The EventBus target grants the role events:PutEvents on the alarm's bus, and nothing else.
+    const bus = events.EventBus.fromEventBusArn(this, 'AlarmBus', this.alarmEventBusArn);
+    const target = new targets.EventBus(bus, { role: this.role, deadLetterQueue: this.deadLetterQueue });
+    const where = alarmAccount === stack.account ? props.alarmRegion : `${alarmAccount} ${props.alarmRegion}`;
+    this.actionsCovered = packed.actionsCovered;
+    this.patternSizes = packed.patterns.map(p => p.characters);
     this.rules = packed.patterns.map((p, i) => {
       const rule = new events.Rule(this, `Forward${i}`, {
         ruleName: `${prefix}-forward-${String(i).padStart(2, '0')}`,
-        description: `cdk-agent-guardrails: forwards ${p.actionCount} catalog actions' events to ${props.alarmRegion}`,
+        description: `cdk-agent-guardrails: forwards ${p.actionCount} catalog actions' events to ${where}`,
         eventPattern: p.pattern,
       });
       rule.addTarget(target);

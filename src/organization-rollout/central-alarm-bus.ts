@@ -35,7 +35,7 @@ const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
  * `events:PutEvents` from every account of the organization, and from nobody else.
  *
  * Deploy it in the security (audit) account, in the Region of the central `DestructiveCallAlarm`.
- * Member accounts forward their agents' CloudTrail events to it with a `CentralAlarmForwarder`
+ * Member accounts forward their agents' CloudTrail events to it with a `DestructiveCallForwarder`
  * in every Region they use; the alarm's rules then match the forwarded events, which keep their
  * own `account` and `region`. By default the bus is the account's default bus, the one
  * `DestructiveCallAlarm` watches; the policy is one statement added to that bus's policy.

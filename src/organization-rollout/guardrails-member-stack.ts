@@ -50,7 +50,7 @@ export interface GuardrailsMemberStackProps {
 
 /**
  * The stack a `GuardrailsStackSet` deploys to every account of its target OUs: build it as any
- * CDK stack (e.g. with `AgentDenyPolicies`, `CentralAlarmForwarder`, `AgentRole`), inside the
+ * CDK stack (e.g. with `AgentDenyPolicies`, `DestructiveCallForwarder`, `AgentRole`), inside the
  * management (or delegated administrator) stack that holds the StackSet.
  *
  * It is not deployed by `cdk deploy`: its template becomes part of the StackSet, inline when it

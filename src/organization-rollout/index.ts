@@ -1,7 +1,6 @@
 export * from './agent-deny-policies';
 export * from './agent-permission-set';
 export * from './central-alarm-bus';
-export * from './central-alarm-forwarder';
 export * from './agent-mcp-scp';
 export * from './guardrails-member-stack';
 export * from './guardrails-stack-set';

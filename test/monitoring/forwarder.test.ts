@@ -51,7 +51,7 @@ describe('DestructiveCallForwarder', () => {
   });
 
   test.each([
-    ['a bad Region', { alarmRegion: 'Ireland' }, /alarmRegion: 'Ireland' is not a Region code/],
+    ['a bad Region', { alarmRegion: 'Ireland' }, /alarmRegion: 'Ireland' is not a Region name/],
     ['a bad account', { alarmAccount: '1234' }, /alarmAccount: '1234' is not a 12-digit account ID/],
     ['zero retries', { retryAttempts: 0 }, /retryAttempts: 0/],
     ['event age too short', { maxEventAge: Duration.seconds(10) }, /maxEventAge: 10 seconds/],
@@ -60,6 +60,6 @@ describe('DestructiveCallForwarder', () => {
   });
 
   test('rejects forwarding to its own Region', () => {
-    expect(() => build('eu-west-1')).toThrow(/alarmRegion: 'eu-west-1' is this stack's own Region/);
+    expect(() => build('eu-west-1')).toThrow(/alarmAccount\/alarmRegion: 111111111111 eu-west-1 is this stack's own account and Region/);
   });
 });

@@ -5,7 +5,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  AgentDenyPolicies, AgentMcpScp, AgentPermissionSet, CentralAlarmBus, CentralAlarmForwarder, GuardrailsMemberStack, GuardrailsStackSet,
+  AgentDenyPolicies, AgentMcpScp, AgentPermissionSet, CentralAlarmBus, DestructiveCallForwarder, GuardrailsMemberStack, GuardrailsStackSet,
 } from '../../src';
 
 process.env.CDK_VALIDATION = 'false';
@@ -34,8 +34,8 @@ describe('cdk-nag AwsSolutions', () => {
     })).toEqual([]);
   });
 
-  test('CentralAlarmForwarder', () => {
-    expect(violations(s => new CentralAlarmForwarder(s, 'Fwd', { centralAccount: '999999999999', centralRegion: 'us-east-1' }))).toEqual([]);
+  test('DestructiveCallForwarder to another account', () => {
+    expect(violations(s => new DestructiveCallForwarder(s, 'Fwd', { alarmAccount: '999999999999', alarmRegion: 'us-east-1' }))).toEqual([]);
   });
 
   test('AgentMcpScp', () => {
@@ -47,7 +47,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(violations(s => {
       member = new GuardrailsMemberStack(s, 'Member');
       new AgentDenyPolicies(member, 'Denies');
-      new CentralAlarmForwarder(member, 'Fwd', { centralAccount: '999999999999', centralRegion: 'us-east-1' });
+      new DestructiveCallForwarder(member, 'Fwd', { alarmAccount: '999999999999', alarmRegion: 'us-east-1' });
       new GuardrailsStackSet(s, 'Set', { memberStack: member, organizationalUnitIds: ['ou-ab12-cd34ef56'], regions: ['us-east-1'] });
     })).toEqual([]);
     expect(new AwsSolutionsChecks().validateScope(member!).violations).toEqual([]);

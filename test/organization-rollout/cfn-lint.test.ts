@@ -10,7 +10,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { explainedByPinnedData } from './cfn-lint-explain';
 import {
-  AgentAccess, AgentDenyPolicies, AgentIdentity, AgentPermissionSet, AgentScp, CentralAlarmBus, CentralAlarmForwarder,
+  AgentAccess, AgentDenyPolicies, AgentIdentity, AgentPermissionSet, AgentScp, CentralAlarmBus, DestructiveCallForwarder,
   DestructiveCallAlarm,
 } from '../../src';
 import { cfnLint, countByRule } from '../cfn-lint/lint';
@@ -41,7 +41,7 @@ function build(app: App): void {
   new DestructiveCallAlarm(security, 'Alarm', { agentRoleArnPatterns: patterns });
   const member = new Stack(app, 'Member', { env: { region: 'ap-southeast-2' } });
   new AgentDenyPolicies(member, 'Denies');
-  new CentralAlarmForwarder(member, 'ToSecurity', { centralAccount: '999999999999', centralRegion: 'eu-west-1', agentRoleArnPatterns: patterns });
+  new DestructiveCallForwarder(member, 'ToSecurity', { alarmAccount: '999999999999', alarmRegion: 'eu-west-1', agentRoleArnPatterns: patterns });
 }
 
 

@@ -18,7 +18,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  AgentAccess, AgentDenyPolicies, AgentIdentity, AgentPermissionSet, AgentScp, CentralAlarmBus, CentralAlarmForwarder, DenyGroup, DenyPlan,
+  AgentAccess, AgentDenyPolicies, AgentIdentity, AgentPermissionSet, AgentScp, CentralAlarmBus, DestructiveCallForwarder, DenyGroup, DenyPlan,
   DestructiveCallAlarm, AlarmSeverity,
 } from '../../src';
 import { ACCOUNT, ADMINISTRATOR_ACCESS, Decision, ORG_ID, orgPolicies, PolicyDoc, PolicySet, Principal, resolveTemplate, simulate, simulateMany, SimRequest } from '../harness';
@@ -217,9 +217,9 @@ describe('the central alarm bus', () => {
     agentRoleArnPatterns: [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN, AgentPermissionSet.roleArnPatternFor(NAME)],
   });
   const member = new Stack(app, 'Member', { env: { account: ACCOUNT, region: 'ap-southeast-2' } });
-  const forwarder = new CentralAlarmForwarder(member, 'ToSecurity', {
-    centralAccount: SECURITY,
-    centralRegion: 'eu-west-1',
+  const forwarder = new DestructiveCallForwarder(member, 'ToSecurity', {
+    alarmAccount: SECURITY,
+    alarmRegion: 'eu-west-1',
     agentRoleArnPatterns: [AgentIdentity.AGENT_ROLE_ARN_PATTERN, AgentIdentity.WORKLOAD_ROLE_ARN_PATTERN, AgentPermissionSet.roleArnPatternFor(NAME)],
   });
   const sec = resolveTemplate(Template.fromStack(security).toJSON(), { account: SECURITY, region: 'eu-west-1' });

@@ -8,7 +8,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   ActionCatalog, ActionCategory, AgentAccess, AgentDenyPolicies, AgentIdentity, AgentPermissionSet, AgentRole, AgentScp, CentralAlarmBus,
-  CentralAlarmForwarder, PolicyBudget,
+  DestructiveCallForwarder, PolicyBudget,
 } from '../../src';
 
 process.env.CDK_VALIDATION = 'false';
@@ -245,14 +245,12 @@ describe('CentralAlarmBus', () => {
   });
 });
 
-describe('CentralAlarmForwarder', () => {
+describe('DestructiveCallForwarder to a central alarm in another account', () => {
   const SSO = AgentPermissionSet.roleArnPatternFor('CodingAgent');
 
   test('rules on the default bus target the central bus through a guardian role limited to PutEvents on it', () => {
     const s = stack();
-    const f = new CentralAlarmForwarder(s, 'Fwd', {
-      centralAccount: SECURITY, centralRegion: 'eu-west-1', agentRoleArnPatterns: [AgentIdentity.AGENT_ROLE_ARN_PATTERN, SSO],
-    });
+    const f = new DestructiveCallForwarder(s, 'Fwd', { alarmAccount: SECURITY, alarmRegion: 'eu-west-1', agentRoleArnPatterns: [AgentIdentity.AGENT_ROLE_ARN_PATTERN, SSO] });
     const t = Template.fromStack(s);
     const busArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:eu-west-1:${SECURITY}:event-bus/default`]] };
     t.resourceCountIs('AWS::Events::Rule', f.rules.length);
@@ -280,37 +278,37 @@ describe('CentralAlarmForwarder', () => {
 
   test('a custom central bus is targeted by name', () => {
     const s = stack();
-    new CentralAlarmForwarder(s, 'Fwd', { centralAccount: SECURITY, centralRegion: 'eu-west-1', centralEventBusName: 'guardrails-central' });
+    new DestructiveCallForwarder(s, 'Fwd', { alarmAccount: SECURITY, alarmRegion: 'eu-west-1', alarmEventBusName: 'guardrails-central' });
     Template.fromStack(s).hasResourceProperties('AWS::Events::Rule', {
       Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:eu-west-1:${SECURITY}:event-bus/guardrails-central`]] } })],
     });
   });
 
   test.each([
-    [{ centralAccount: '12345' }, /CentralAlarmForwarder 'Stack\/Fwd': centralAccount: '12345' is not a 12-digit account ID/],
-    [{ centralRegion: 'Europe (Ireland)' }, /centralRegion: 'Europe \(Ireland\)' is not a Region name/],
-    [{ centralRegion: 'eu-west' }, /centralRegion: 'eu-west' is not a Region name/],
-    [{ centralEventBusName: 'bad bus' }, /centralEventBusName: 'bad bus' is not an event bus name/],
+    [{ alarmAccount: '12345' }, /DestructiveCallForwarder 'Stack\/Fwd': alarmAccount: '12345' is not a 12-digit account ID/],
+    [{ alarmRegion: 'Europe (Ireland)' }, /alarmRegion: 'Europe \(Ireland\)' is not a Region name/],
+    [{ alarmRegion: 'eu-west' }, /alarmRegion: 'eu-west' is not a Region name/],
+    [{ alarmEventBusName: 'bad bus' }, /alarmEventBusName: 'bad bus' is not an event bus name/],
     [{ agentRoleArnPatterns: [] }, /agentRoleArnPatterns: \[\] matches no role/],
     [{ agentRoleArnPatterns: ['AWSReservedSSO_*'] }, /agentRoleArnPatterns\[0\]: 'AWSReservedSSO_\*' is not an IAM role ARN pattern/],
     [{ categories: [] }, /categories: \[\] forwards nothing/],
     [{ retryAttempts: 0 }, /retryAttempts: 0 is not a whole number from 1 to 185/],
     [{ sourceIdentityPrefix: 'aws:x' }, /sourceIdentityPrefix: 'aws:x' starts with 'aws:'/],
   ])('bad input %j', (props, message) => {
-    expect(() => new CentralAlarmForwarder(stack(), 'Fwd', { centralAccount: SECURITY, centralRegion: 'eu-west-1', ...props })).toThrow(message);
+    expect(() => new DestructiveCallForwarder(stack(), 'Fwd', { alarmAccount: SECURITY, alarmRegion: 'eu-west-1', ...props })).toThrow(message);
   });
 
   test('services that select no catalog action: synthesis fails', () => {
-    expect(() => new CentralAlarmForwarder(stack(), 'Fwd', { centralAccount: SECURITY, centralRegion: 'eu-west-1', services: ['no-such-service'] }))
-      .toThrow(/CentralAlarmForwarder 'Stack\/Fwd': categories\/services: the patterns need 0 rules/);
+    expect(() => new DestructiveCallForwarder(stack(), 'Fwd', { alarmAccount: SECURITY, alarmRegion: 'eu-west-1', services: ['no-such-service'] }))
+      .toThrow(/DestructiveCallForwarder 'Stack\/Fwd': categories\/services: the patterns need 0 rules/);
   });
 
   test('a Region that does not exist yet but has the form of one is accepted (the form is validated, not today\'s list)', () => {
-    expect(() => new CentralAlarmForwarder(stack(), 'Fwd', { centralAccount: SECURITY, centralRegion: 'mx-central-7' })).not.toThrow();
+    expect(() => new DestructiveCallForwarder(stack(), 'Fwd', { alarmAccount: SECURITY, alarmRegion: 'mx-central-7' })).not.toThrow();
   });
 
   test('the central account and Region themselves are refused for the default bus', () => {
-    expect(() => new CentralAlarmForwarder(stack(SECURITY, 'eu-west-1'), 'Fwd', { centralAccount: SECURITY, centralRegion: 'eu-west-1' }))
-      .toThrow(/centralAccount\/centralRegion: 999999999999 eu-west-1 is this stack's own account and Region/);
+    expect(() => new DestructiveCallForwarder(stack(SECURITY, 'eu-west-1'), 'Fwd', { alarmAccount: SECURITY, alarmRegion: 'eu-west-1' }))
+      .toThrow(/alarmAccount\/alarmRegion: 999999999999 eu-west-1 is this stack's own account and Region/);
   });
 });
