@@ -100,11 +100,12 @@ describe('member templates deploy in a member account', () => {
     expect(Buffer.byteLength(templates.regional)).toBeGreaterThan(51_200);
   });
 
-  test('the global member stack (deny policies, kill-switch role, agent role) in one Region, the regional one in two', async () => {
-    expect(await createStack('StackSet-guardrails-global', templates.global, 'us-east-1')).toBe('CREATE_COMPLETE');
+  test('the regional member stack in two Regions, then the global one (deny policies, kill-switch role, agent role) in one', async () => {
+    // The regional stacks first: two StackSets' automatic deployments to a new account come in no promised order.
     for (const region of MEMBER_REGIONS) {
       expect(await createStack(`StackSet-guardrails-regional-${region}`, templates.regional, region)).toBe('CREATE_COMPLETE');
     }
+    expect(await createStack('StackSet-guardrails-global', templates.global, 'us-east-1')).toBe('CREATE_COMPLETE');
     console.info(`[organization integ] ${created.join('; ')}`);
     const iam = memberClient(IAMClient);
     const roles = (await iam.send(new ListRolesCommand({}))).Roles ?? [];
