@@ -8,7 +8,7 @@
  *   kill switch acts in the member account of the agent.
  * - Member-account stacks (deployed by the StackSets, not by `cdk deploy`): the agent deny
  *   policies, the central kill switch's role and an agent role (one Region: IAM is global), the
- *   alarm forwarder (every Region).
+ *   alarm forwarder and the guarded CDK bootstrap (every Region).
  *
  * In your own app, import from 'cdk-agent-guardrails' instead of '../src', and replace the
  * placeholder IDs (organization, OU, root, accounts, Identity Center instance, e-mail) with yours.
@@ -20,8 +20,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
   AgentAccess, AgentDenyPolicies, AgentGuardrailsChecks, AgentIdentity, AgentMcpScp, AgentPermissionSet, AgentRcp, AgentRole, AgentScp,
-  CentralAlarmBus, DestructiveCallForwarder, DestructiveCallAlarm, GuardrailBackup, GuardrailsMemberStack, GuardrailsStackSet, KillSwitchMemberRole,
-  Protection,
+  CentralAlarmBus, DestructiveCallAlarm, DestructiveCallForwarder, GuardedBootstrap, GuardrailBackup, GuardrailsMemberStack, GuardrailsStackSet,
+  KillSwitchMemberRole, Protection,
 } from '../src';
 
 /** The organization, its root and the OU whose accounts run agents. */
@@ -80,8 +80,12 @@ export class OrganizationManagementStack extends Stack {
       regions: [GLOBAL_REGION],
     });
 
-    // 2. In every Region of every member account: forward agents' calls to the central alarm.
+    // 2. In every Region of every member account: forward agents' calls to the central alarm, and a
+    //    guarded CDK bootstrap so that agents can `cdk deploy` (GuardedStackSynthesizer), through
+    //    an execution role that is itself an agent role. It admits every agent role of the account:
+    //    those are created by another stack, in no promised order.
     this.regionalMember = new GuardrailsMemberStack(this, 'MemberRegional');
+    new GuardedBootstrap(this.regionalMember, 'AgentDeploys', { trustAgentPath: true });
     new DestructiveCallForwarder(this.regionalMember, 'ToSecurity', {
       alarmAccount: SECURITY_ACCOUNT,
       alarmRegion: CENTRAL_REGION,

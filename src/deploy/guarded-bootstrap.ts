@@ -35,8 +35,20 @@ export interface GuardedBootstrapProps {
   /**
    * The agent roles that may deploy through this environment (assume its deploy, publishing and
    * lookup roles), e.g. `AgentRole`s. Their sessions must carry an agent source identity.
+   * @default - none: then `trustAgentPath` must be on
    */
-  readonly agentRoles: iam.IRole[];
+  readonly agentRoles?: iam.IRole[];
+
+  /**
+   * Let every role under the agent path of the account (`AgentIdentity.AGENT_ROLE_PATH`) deploy
+   * through this environment, instead of the roles of `agentRoles`; their sessions
+   * must still carry an agent source identity. For a `GuardrailsStackSet`, where each account has
+   * its own agent roles, created in another stack in no promised order (a trust policy naming a
+   * role ARN fails while the role does not exist; a condition on `aws:PrincipalArn` does not).
+   * It is what the package's `bootstrap-template` command builds.
+   * @default false
+   */
+  readonly trustAgentPath?: boolean;
 
   /**
    * Qualifier of the bootstrap environment (`cdk deploy` finds its roles, bucket, repository and
@@ -130,8 +142,15 @@ export class GuardedBootstrap extends Construct {
     const path = constructPath(scope, id);
     const fail = (m: string) => inputError('GuardedBootstrap', path, m);
     const template = props?._template === true;
-    if (!props || !Array.isArray(props.agentRoles) || (props.agentRoles.length === 0 && !template)) {
-      throw fail('agentRoles: no agent role was given, so nobody could deploy through it. Pass the AgentRole(s) the agent runs as, e.g. agentRoles: [agent].');
+    const agentRoles = props?.agentRoles ?? [];
+    const byPath = template || props?.trustAgentPath === true;
+    if (!props || !Array.isArray(agentRoles) || (agentRoles.length === 0 && !byPath)) {
+      throw fail('agentRoles: no agent role was given, so nobody could deploy through it. Pass the AgentRole(s) the agent runs as, e.g. agentRoles: [agent], '
+        + 'or set trustAgentPath: true for every agent role of the account (StackSets).');
+    }
+    if (props.trustAgentPath === true && agentRoles.length > 0) {
+      throw fail(`agentRoles/trustAgentPath: both were given (${agentRoles.length} role(s) and trustAgentPath: true). `
+        + 'trustAgentPath already admits every role under the agent path; give one of the two.');
     }
     // In a template, the qualifier is the parameter `Qualifier`, which every Fn::Sub below resolves.
     const qualifier = template ? '${Qualifier}' : props.qualifier ?? GuardedBootstrapNames.DEFAULT_QUALIFIER;
@@ -166,11 +185,10 @@ export class GuardedBootstrap extends Construct {
     });
 
     // Agent sessions carry the agent source identity, which persists when they assume these roles.
-    const agents = props.agentRoles.length > 0
-      ? new iam.CompositePrincipal(...props.agentRoles.map(r => new iam.ArnPrincipal(r.roleArn)))
-      : new iam.AccountRootPrincipal().withConditions({
-        ArnLike: { 'aws:PrincipalArn': Fn.sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role${AgentIdentity.AGENT_ROLE_PATH}*`) },
-      });
+    const agentPath = new iam.AccountRootPrincipal().withConditions({
+      ArnLike: { 'aws:PrincipalArn': Fn.sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role${AgentIdentity.AGENT_ROLE_PATH}*`) },
+    });
+    const agents = byPath ? agentPath : new iam.CompositePrincipal(...agentRoles.map(r => new iam.ArnPrincipal(r.roleArn)));
     const trust = () => new SourceIdentityPrincipal(agents, AgentIdentity.SOURCE_IDENTITY_PREFIX);
 
     // ---- the service roles' boundary: they can never do more than the guarded deploy needs

@@ -199,9 +199,11 @@ export class GuardrailsStackSet extends Construct {
             // L2 constructs set the name property to a token that resolves to undefined when no name was given.
             const key = NAMED_IAM[r.cfnResourceType];
             const value = (r as any)[key.charAt(0).toLowerCase() + key.slice(1)] ?? (r as any)._cfnProperties?.[key];
-            return Stack.of(r).resolve(value) !== undefined;
+            const resolved = Stack.of(r).resolve(value);
+            // A name that holds the Region (Ref AWS::Region, ${AWS::Region}) is unique in each Region.
+            return resolved !== undefined && !JSON.stringify(resolved).includes('AWS::Region');
           });
-        return named.length === 0 ? [] : [`GuardrailsStackSet '${this.node.path}': regions: the member stack has IAM resources with fixed names (${named.slice(0, 3).map(r => r.node.path).join(', ')}${named.length > 3 ? ', ...' : ''}) `
+        return named.length === 0 ? [] : [`GuardrailsStackSet '${this.node.path}': regions: the member stack has IAM resources with fixed names that do not hold the Region (${named.slice(0, 3).map(r => r.node.path).join(', ')}${named.length > 3 ? ', ...' : ''}) `
           + `and ${regions.length} Regions (${regions.join(', ')}); IAM is global, so the second Region's stack instance would fail on names that already exist. `
           + 'Put the named IAM resources in a member stack deployed to one Region, and the regional parts (alarm forwarders) in another GuardrailsStackSet deployed to every Region.'];
       },

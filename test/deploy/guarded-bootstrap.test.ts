@@ -132,7 +132,12 @@ describe('bad input', () => {
 
   test('no agent role', () => {
     expect(make({ agentRoles: [] })).toMatch(/^GuardedBootstrap '[^']*Guarded': agentRoles: no agent role was given.*Pass the AgentRole\(s\)/);
-    expect(make({ agentRoles: undefined })).toMatch(/agentRoles: no agent role was given/);
+    expect(make({ agentRoles: undefined })).toMatch(/agentRoles: no agent role was given.*or set trustAgentPath: true/);
+    expect(make({ agentRoles: [], trustAgentPath: false })).toMatch(/agentRoles: no agent role was given/);
+  });
+
+  test('agentRoles and trustAgentPath together', () => {
+    expect(make({ trustAgentPath: true })).toMatch(/^GuardedBootstrap '[^']*Guarded': agentRoles\/trustAgentPath: both were given \(1 role\(s\) and trustAgentPath: true\)\. .*give one of the two/);
   });
 
   test('GuardedStackSynthesizer: a bad qualifier, and a stack name without the agent prefix', () => {

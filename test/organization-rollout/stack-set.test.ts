@@ -5,13 +5,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Aws, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  AgentDenyPolicies, AgentMcpScp, GuardrailsMemberStack, GuardrailsStackSet, GuardrailsStackSetProps, StackSetCaller,
+  AgentDenyPolicies, AgentMcpScp, GuardedBootstrap, GuardrailsMemberStack, GuardrailsStackSet, GuardrailsStackSetProps, StackSetCaller,
 } from '../../src';
 
 jest.setTimeout(300_000);
@@ -97,7 +97,7 @@ describe('GuardrailsStackSet', () => {
     const { app, mgmt, member } = setup();
     new AgentDenyPolicies(member, 'Denies');
     new GuardrailsStackSet(mgmt, 'Set', { memberStack: member, organizationalUnitIds: [OU], regions: ['us-east-1', 'eu-west-1'] });
-    expect(() => app.synth()).toThrow(/GuardrailsStackSet 'Mgmt\/Set': regions: the member stack has IAM resources with fixed names \(Mgmt\/Member\/Denies\/Deny1\/Resource.*IAM is global.*another GuardrailsStackSet deployed to every Region/s);
+    expect(() => app.synth()).toThrow(/GuardrailsStackSet 'Mgmt\/Set': regions: the member stack has IAM resources with fixed names that do not hold the Region \(Mgmt\/Member\/Denies\/Deny1\/Resource.*IAM is global.*another GuardrailsStackSet deployed to every Region/s);
   });
 
   test('unnamed IAM roles are fine in several Regions', () => {
@@ -105,6 +105,18 @@ describe('GuardrailsStackSet', () => {
     new iam.Role(member, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
     new GuardrailsStackSet(mgmt, 'Set', { memberStack: member, organizationalUnitIds: [OU], regions: ['us-east-1', 'eu-west-1'] });
     expect(() => app.synth()).not.toThrow();
+  });
+
+  test('IAM names that hold the Region are fine in several Regions: a GuardedBootstrap for every agent role of each account', () => {
+    const { app, mgmt, member } = setup();
+    new iam.Role(member, 'Named', { assumedBy: new iam.AccountRootPrincipal(), roleName: `per-region-${Aws.REGION}` });
+    const gb = new GuardedBootstrap(member, 'AgentDeploys', { trustAgentPath: true });
+    new GuardrailsStackSet(mgmt, 'Set', { memberStack: member, organizationalUnitIds: [OU], regions: ['us-east-1', 'eu-west-1'] });
+    expect(() => app.synth()).not.toThrow();
+    // The deploy role trusts the agent path of the account it is deployed to, with the agent source identity.
+    const trust = JSON.stringify(member.resolve((gb.deployRole.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument));
+    expect(trust).toContain('role/guardrails-agent/*');
+    expect(trust).toContain('sts:SourceIdentity');
   });
 
   test('Region names are checked by their form, not a list: new and partition Regions pass', () => {
