@@ -254,6 +254,37 @@ describe('the agent', () => {
     expect(await simulate(trust, { ...req, context: { 'aws:SourceIdentity': 'someone', 'sts:SourceIdentity': 'someone' } })).not.toBe('Allowed');
   });
 
+  test('trustAgentPath (StackSets): every agent role of the account, with its source identity; no other role, no other account', async () => {
+    const stack = new Stack(new App(), 'Member', { env: { account: ACCOUNT, region: REGION } });
+    const gb = new GuardedBootstrap(stack, 'Guarded', { trustAgentPath: true });
+    const resolved = resolveTemplate(Template.fromStack(stack).toJSON());
+    const trustDoc = resolved.Resources[stack.getLogicalId(gb.deployRole.node.defaultChild as iam.CfnRole)].Properties.AssumeRolePolicyDocument;
+    const admin = [{ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
+    const assume = (arn: string, sourceIdentity?: string) => simulate({ identity: admin, resourcePolicy: trustDoc }, {
+      action: 'sts:AssumeRole',
+      resource: DEPLOY_ARN,
+      principal: { arn },
+      context: sourceIdentity ? { 'aws:SourceIdentity': sourceIdentity, 'sts:SourceIdentity': sourceIdentity } : {},
+    });
+    expect({
+      'agent role, agent source identity': await assume(AGENT_ARN, SOURCE_IDENTITY),
+      'another agent role of the account': await assume(role(AgentIdentity.AGENT_ROLE_PATH, 'team-b/copilot'), 'guardrails-agent.copilot'),
+      'agent role, another source identity': await assume(AGENT_ARN, 'someone'),
+      'agent role, no source identity': await assume(AGENT_ARN),
+      'a human admin role with an agent source identity': await assume(role('/', 'Admin'), SOURCE_IDENTITY),
+      'a workload role': await assume(WORKLOAD_ROLE, SOURCE_IDENTITY),
+      'an agent role of another account': await assume(`arn:aws:iam::222222222222:role${AgentIdentity.AGENT_ROLE_PATH}coding-agent`, SOURCE_IDENTITY),
+    }).toEqual({
+      'agent role, agent source identity': 'Allowed',
+      'another agent role of the account': 'Allowed',
+      'agent role, another source identity': 'ImplicitlyDenied',
+      'agent role, no source identity': 'ImplicitlyDenied',
+      'a human admin role with an agent source identity': 'ImplicitlyDenied',
+      'a workload role': 'ImplicitlyDenied',
+      'an agent role of another account': 'ImplicitlyDenied',
+    });
+  });
+
   test('cannot write the guarded staging bucket itself: only the file publishing role does', async () => {
     const object = `arn:aws:s3:::guardrails-agent-assets-agent-${ENV}/asset.zip`;
     const admin: PolicySet = { identity: [{ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }], resourcePolicy: B.bucketPolicy };
