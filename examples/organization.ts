@@ -2,8 +2,9 @@
  * The multi-account reference app (issue 17): every agent in the organization.
  *
  * - Management stack (management account, or the delegated administrators): the agent permission
- *   set for Identity Center, AgentScp recognising its roles, the opt-in MCP scope, and two
- *   StackSets that deploy the member-account stacks to every account of the agent OU.
+ *   set for Identity Center, AgentScp recognising its roles, the opt-in MCP scope, and the
+ *   roll-out (GuardrailsRollout: two StackSets) of the member-account stacks to every account of
+ *   the agent OU.
  * - Security stack (security account, one Region): the central bus and the central alarm, whose
  *   kill switch acts in the member account of the agent.
  * - Member-account stacks (deployed by the StackSets, not by `cdk deploy`): the agent deny
@@ -19,9 +20,8 @@ import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
-  AgentAccess, AgentDenyPolicies, AgentGuardrailsChecks, AgentIdentity, AgentMcpScp, AgentPermissionSet, AgentRcp, AgentRole, AgentScp,
-  CentralAlarmBus, DestructiveCallAlarm, DestructiveCallForwarder, GuardedBootstrap, GuardrailBackup, GuardrailsMemberStack, GuardrailsStackSet,
-  KillSwitchMemberRole, Protection,
+  AgentAccess, AgentGuardrailsChecks, AgentIdentity, AgentMcpScp, AgentPermissionSet, AgentRcp, AgentRole, AgentScp,
+  CentralAlarmBus, DestructiveCallAlarm, GuardrailBackup, GuardrailsMemberStack, GuardrailsRollout, Protection,
 } from '../src';
 
 /** The organization, its root and the OU whose accounts run agents. */
@@ -64,42 +64,31 @@ export class OrganizationManagementStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
 
-    // 1. What every member account gets, in one Region: the deny policies the permission set
-    //    references (they must exist before it is provisioned), the role the central kill switch
-    //    assumes to revoke an agent of this account, and an agent role.
-    this.globalMember = new GuardrailsMemberStack(this, 'MemberGlobal');
-    new AgentDenyPolicies(this.globalMember, 'AgentDenies');
-    new KillSwitchMemberRole(this.globalMember, 'KillSwitchAccess', { centralAccount: SECURITY_ACCOUNT });
+    // 1. The per-account parts, to every account of the agent OU (and every account that joins it),
+    //    by two StackSets:
+    //    - in one Region (IAM is global): the deny policies the permission set references (they must
+    //      exist before it is provisioned), the role the central kill switch assumes to revoke an
+    //      agent of the account; and here an agent role too;
+    //    - in every Region: the forwarder to the central alarm, and a guarded CDK bootstrap so that
+    //      agents can `cdk deploy` through an execution role that is itself an agent role.
+    const rollout = new GuardrailsRollout(this, 'Guardrails', {
+      organizationalUnitIds: [AGENT_OU],
+      regions: MEMBER_REGIONS,
+      globalRegion: GLOBAL_REGION,
+      centralAccount: SECURITY_ACCOUNT,
+      centralRegion: CENTRAL_REGION,
+      agentRoleArnPatterns: AGENT_PATTERNS,
+    });
+    this.globalMember = rollout.globalMember;
+    this.regionalMember = rollout.regionalMember;
     new AgentRole(this.globalMember, 'AgentRole', {
       assumedBy: new iam.AccountPrincipal(this.globalMember.account),
       access: AgentAccess.developer(),
     });
-    const globalSet = new GuardrailsStackSet(this, 'MemberGlobalStackSet', {
-      memberStack: this.globalMember,
-      organizationalUnitIds: [AGENT_OU],
-      regions: [GLOBAL_REGION],
-    });
-
-    // 2. In every Region of every member account: forward agents' calls to the central alarm, and a
-    //    guarded CDK bootstrap so that agents can `cdk deploy` (GuardedStackSynthesizer), through
-    //    an execution role that is itself an agent role. It admits every agent role of the account:
-    //    those are created by another stack, in no promised order.
-    this.regionalMember = new GuardrailsMemberStack(this, 'MemberRegional');
-    new GuardedBootstrap(this.regionalMember, 'AgentDeploys', { trustAgentPath: true });
-    new DestructiveCallForwarder(this.regionalMember, 'ToSecurity', {
-      alarmAccount: SECURITY_ACCOUNT,
-      alarmRegion: CENTRAL_REGION,
-      agentRoleArnPatterns: AGENT_PATTERNS,
-    });
-    new GuardrailsStackSet(this, 'MemberRegionalStackSet', {
-      memberStack: this.regionalMember,
-      organizationalUnitIds: [AGENT_OU],
-      regions: MEMBER_REGIONS,
-    });
 
     // 3. The permission set for agents that sign in with Identity Center, after the policies exist.
     const agents = new AgentPermissionSet(this, 'Agents', { instanceArn: SSO_INSTANCE_ARN, permissionSetName: PERMISSION_SET_NAME });
-    agents.node.addDependency(globalSet);
+    agents.node.addDependency(rollout.globalStackSet);
 
     // 4. The SCPs: agent denies for every agent (Identity Center ones included), and the MCP scope
     //    for everyone who calls through an AWS managed MCP server. With the agent tag, the three ARN

@@ -11,6 +11,7 @@ import { ActionCategory } from '../catalog/action-category';
 import { AgentIdentity } from '../identity/agent-identity';
 import { agentEventDetail } from '../identity/private/principals';
 import { PolicyBudget } from '../policy/policy-budget';
+import { ACCOUNT_ID, REGION_NAME } from '../private/aws-ids';
 
 /** Properties of a `DestructiveCallForwarder`. */
 export interface DestructiveCallForwarderProps {
@@ -93,9 +94,6 @@ export interface DestructiveCallForwarderProps {
   readonly maxEventAge?: Duration;
 }
 
-/** A Region name by its form (`xx-name-N`, any number of name parts), not today's list. */
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
-const ACCOUNT = /^\d{12}$/;
 const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
 const ROLE_ARN_PATTERN = /^arn:(?:aws|aws-cn|aws-us-gov|\*):iam::(?:\d{12}|\*):role\/[\x21-\x7E]*$/;
 
@@ -145,10 +143,10 @@ export class DestructiveCallForwarder extends Construct {
 
   constructor(scope: Construct, id: string, props: DestructiveCallForwarderProps) {
     const path = futurePath('DestructiveCallForwarder', scope, id);
-    if (!props || props.alarmRegion === undefined || Token.isUnresolved(props.alarmRegion) || !REGION.test(props.alarmRegion)) {
+    if (!props || props.alarmRegion === undefined || Token.isUnresolved(props.alarmRegion) || !REGION_NAME.test(props.alarmRegion)) {
       throw propError(path, `alarmRegion: '${props?.alarmRegion}' is not a Region name. Use the Region of the DestructiveCallAlarm, e.g. 'eu-west-1'.`);
     }
-    if (props.alarmAccount !== undefined && (Token.isUnresolved(props.alarmAccount) || !ACCOUNT.test(props.alarmAccount))) {
+    if (props.alarmAccount !== undefined && (Token.isUnresolved(props.alarmAccount) || !ACCOUNT_ID.test(props.alarmAccount))) {
       throw propError(path, `alarmAccount: '${props.alarmAccount}' is not a 12-digit account ID. Use the account of the DestructiveCallAlarm, e.g. '999999999999', or leave it out for this account.`);
     }
     const busName = props.alarmEventBusName ?? 'default';

@@ -2,6 +2,7 @@ import { Annotations, CfnResource, Lazy, Names, Stack, Token } from 'aws-cdk-lib
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import { Construct, IConstruct } from 'constructs';
 import { GuardrailsMemberStack } from './guardrails-member-stack';
+import { ACCOUNT_ID, checkList, OU_OR_ROOT_ID, REGION_NAME } from '../private/aws-ids';
 import { inputError } from '../private/errors';
 
 /** Who creates the StackSet: the management account itself or a delegated administrator. */
@@ -70,11 +71,6 @@ export interface GuardrailsStackSetProps {
   readonly failureTolerancePercentage?: number;
 }
 
-/** Organizational unit ID (DeploymentTargets.OrganizationalUnitIds) or the root ID. */
-const OU_OR_ROOT = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
-const ACCOUNT_ID = /^\d{12}$/;
-/** A Region name by its form (`<area>-<name>-<number>`, e.g. `us-east-1`, `us-gov-west-1`, `eusc-de-east-1`), not today's list. */
-const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 /** StackSetName: `[a-zA-Z][-a-zA-Z0-9]*`, at most 128. */
 const STACK_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 /** IAM resource types whose name, when set, is global to the account. */
@@ -136,12 +132,12 @@ export class GuardrailsStackSet extends Construct {
     if (ous.length === 0) {
       throw fail('organizationalUnitIds: [] deploys to no account. Give at least one OU ID such as \'ou-ab12-cd34ef56\' (or the root ID \'r-ab12\').');
     }
-    checkList(fail, 'organizationalUnitIds', ous, OU_OR_ROOT, 'an OU ID such as \'ou-ab12-cd34ef56\' or the root ID such as \'r-ab12\' (aws organizations list-organizational-units-for-parent)');
+    checkList(fail, 'organizationalUnitIds', ous, OU_OR_ROOT_ID, 'an OU ID such as \'ou-ab12-cd34ef56\' or the root ID such as \'r-ab12\' (aws organizations list-organizational-units-for-parent)');
     const regions = props.regions ?? [];
     if (regions.length === 0) {
       throw fail('regions: [] deploys nowhere. Give at least one Region name such as \'us-east-1\'.');
     }
-    checkList(fail, 'regions', regions, REGION, 'a Region name such as \'us-east-1\' or \'ap-southeast-2\' (lower case, the form <area>-<name>-<number>)');
+    checkList(fail, 'regions', regions, REGION_NAME, 'a Region name such as \'us-east-1\' or \'ap-southeast-2\' (lower case, the form <area>-<name>-<number>)');
     const excluded = props.excludedAccountIds ?? [];
     checkList(fail, 'excludedAccountIds', excluded, ACCOUNT_ID, 'a 12-digit account ID such as \'123456789012\'');
     if (props.stackSetName !== undefined && !Token.isUnresolved(props.stackSetName) && !STACK_SET_NAME.test(props.stackSetName)) {
@@ -214,17 +210,6 @@ export class GuardrailsStackSet extends Construct {
   }
 }
 
-function checkList(fail: (m: string) => Error, prop: string, values: string[], form: RegExp, use: string): void {
-  const seen = new Set<string>();
-  values.forEach((v, i) => {
-    if (Token.isUnresolved(v)) {
-      throw fail(`${prop}[${i}]: a token was given, so its form cannot be checked. Give ${use}.`);
-    }
-    if (!form.test(v)) throw fail(`${prop}[${i}]: '${v}' is not valid. Give ${use}.`);
-    if (seen.has(v)) throw fail(`${prop}[${i}]: '${v}' is listed twice. List each once.`);
-    seen.add(v);
-  });
-}
 
 function checkPercent(fail: (m: string) => Error, prop: string, value: number, min: number): void {
   if (Token.isUnresolved(value) || !Number.isInteger(value) || value < min || value > 100) {

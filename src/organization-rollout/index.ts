@@ -4,4 +4,5 @@ export * from './central-alarm-bus';
 export * from './agent-mcp-scp';
 export * from './guardrails-member-stack';
 export * from './guardrails-stack-set';
+export * from './guardrails-rollout';
 export * from './kill-switch-member-role';

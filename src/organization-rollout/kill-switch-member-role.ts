@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AgentIdentity } from '../identity/agent-identity';
 import { grantRevocation, validateAgentRolePath } from '../monitoring/private/kill-switch-permissions';
+import { ACCOUNT_ID } from '../private/aws-ids';
 import { inputError } from '../private/errors';
 
 /** Properties of a `KillSwitchMemberRole`. */
@@ -44,7 +45,7 @@ export class KillSwitchMemberRole extends Construct {
 
   constructor(scope: Construct, id: string, props: KillSwitchMemberRoleProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
-    if (!props || props.centralAccount === undefined || Token.isUnresolved(props.centralAccount) || !/^\d{12}$/.test(props.centralAccount)) {
+    if (!props || props.centralAccount === undefined || Token.isUnresolved(props.centralAccount) || !ACCOUNT_ID.test(props.centralAccount)) {
       throw inputError('KillSwitchMemberRole', path, `centralAccount: '${props?.centralAccount}' is not a 12-digit account ID. `
         + 'Use the ID of the account of the central DestructiveCallAlarm (the security account), e.g. \'999999999999\'.');
     }

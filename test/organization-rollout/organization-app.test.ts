@@ -90,7 +90,7 @@ test('RCPs per target with every opt-in on, counting RCPFullAWSAccess', () => {
 });
 
 test('the management stack warns that service-managed StackSets do not reach the management account', () => {
-  Annotations.fromStack(management).hasWarning('/OrganizationManagement/MemberGlobalStackSet', Match.stringLikeRegexp('never deploy to the management account'));
+  Annotations.fromStack(management).hasWarning('/OrganizationManagement/Guardrails/GlobalStackSet', Match.stringLikeRegexp('never deploy to the management account'));
 });
 
 test('cfn-lint: 0 errors on every template, the StackSets\' member templates included; every warning explained', () => {
