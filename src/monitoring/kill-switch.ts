@@ -1,3 +1,4 @@
+import { join } from 'path';
 import { CfnResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -8,10 +9,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { KillSwitchFunction } from './kill-switch-function';
+import { StagedAssetCode } from './private/staged-code';
 import { futurePath, propError } from './private/validation';
 import { AgentIdentity } from '../identity/agent-identity';
 import { setActions } from '../policy/private/guards';
+
+/** The bundled handler (`npx projen compile` writes it from kill-switch.lambda.ts). */
+const HANDLER_BUNDLE = join(__dirname, '../../assets/monitoring/kill-switch.lambda');
 
 /** When the kill switch fires and what it does; the opt-in part of `DestructiveCallAlarmProps`. */
 export interface KillSwitchOptions {
@@ -141,7 +145,12 @@ export class KillSwitch extends Construct {
       resources: ['*'],
     }));
 
-    const fn = new KillSwitchFunction(this, 'Resource', {
+    // The function of the bundled handler (assets/monitoring/kill-switch.lambda), as projen's
+    // generated KillSwitchFunction makes it, with code staged without an s3_assets.Asset (private/staged-code.ts).
+    const fn = new lambda.Function(this, 'Resource', {
+      runtime: new lambda.Runtime('nodejs22.x', lambda.RuntimeFamily.NODEJS),
+      handler: 'index.handler',
+      code: new StagedAssetCode(HANDLER_BUNDLE),
       functionName: props.functionName,
       description: 'cdk-agent-guardrails kill switch: revokes agent role sessions',
       role,
@@ -155,6 +164,7 @@ export class KillSwitch extends Construct {
         BLOCK_NEW_SESSIONS: props.blockNewSessions ? 'true' : 'false',
       },
     });
+    fn.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
     this.function = fn;
     // lambda.Function makes every function depend on its whole role; the GetAtt of the role
     // already orders them, so only the role's default policy needs an explicit DependsOn
