@@ -659,22 +659,40 @@ export class DestructiveCallAlarm extends Construct {
       service: 'logs', resource: 'log-group', resourceName: this.deniedLog.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     }));
     const killArn = killOnCritical ? once(this.killSwitch!.function.functionArn) : undefined;
-    const inputs = new Map<string, Pick<events.CfnRule.TargetProperty, 'input' | 'inputPath' | 'inputTransformer'>>();
-    const input = (severity: AlarmSeverity, alternative: string | undefined) => {
+    type Input = Pick<events.CfnRule.TargetProperty, 'input' | 'inputPath' | 'inputTransformer'>;
+    // What addTarget does with a target's input. The message holds no reference, only event
+    // fields: its template resolves to a literal string now. FieldAwareEventInput.bind only takes
+    // the rule's stack and resolution scope from the rule.
+    const bind = (severity: AlarmSeverity, alternative: string | undefined): Input => {
+      const bound = alertMessage(severity, alternative).bind(this as unknown as events.IRule);
+      return {
+        input: bound.input,
+        inputPath: bound.inputPath,
+        inputTransformer: bound.inputTemplate !== undefined
+          ? { inputTemplate: stack.resolve(bound.inputTemplate), inputPathsMap: bound.inputPathsMap }
+          : undefined,
+      };
+    };
+    // Messages differ only by the safer alternative, a plain text in the JSON template: each
+    // severity's message is bound once with a marker, which each alternative replaces as JSON
+    // string content (the way the binding escapes it). A text that could meet the binding's own
+    // placeholders ('<field>') or escapes is bound by itself.
+    const MARKER = 'CdkAgentGuardrailsAlternativeMarker';
+    const withMarker = new Map<AlarmSeverity, Input>();
+    const inputs = new Map<string, Input>();
+    const input = (severity: AlarmSeverity, alternative: string | undefined): Input => {
       const key = `${severity}\u0000${alternative ?? ''}`;
       let hit = inputs.get(key);
       if (!hit) {
-        // What addTarget does with a target's input, once per message. The message holds no
-        // reference, only event fields: its template resolves to a literal string now.
-        // FieldAwareEventInput.bind only takes the rule's stack and resolution scope from it.
-        const bound = alertMessage(severity, alternative).bind(this as unknown as events.IRule);
-        hit = {
-          input: bound.input,
-          inputPath: bound.inputPath,
-          inputTransformer: bound.inputTemplate !== undefined
-            ? { inputTemplate: stack.resolve(bound.inputTemplate), inputPathsMap: bound.inputPathsMap }
-            : undefined,
-        };
+        let marked = withMarker.get(severity);
+        if (alternative && !marked) withMarker.set(severity, marked = bind(severity, MARKER));
+        const transformer = marked?.inputTransformer as events.CfnRule.InputTransformerProperty | undefined;
+        const parts = typeof transformer?.inputTemplate === 'string' ? transformer.inputTemplate.split(MARKER) : [];
+        if (alternative && parts.length === 2 && !/[<>"\\]/.test(alternative) && !alternative.includes(MARKER)) {
+          hit = { ...marked, inputTransformer: { ...transformer!, inputTemplate: parts.join(JSON.stringify(alternative).slice(1, -1)) } };
+        } else {
+          hit = bind(severity, alternative);
+        }
         inputs.set(key, hit);
       }
       return hit;

@@ -294,6 +294,7 @@ export interface EvaluatedRole {
 export class PolicyEvaluator {
   private readonly actionSet: Set<string>;
   private readonly cache = new Map<string, string[]>();
+  private services?: Set<string>;
   // The plan's actions and groups, indexed once per evaluator (the plan does not change).
   /** The plan's actions (sorted) with their lowercase forms. */
   private readonly planActions: Array<{ readonly action: string; readonly lower: string }>;
@@ -327,7 +328,10 @@ export class PolicyEvaluator {
     } else if (/[*?]/.test(key.slice(0, i))) {
       const re = new RegExp('^' + key.split('').map(c => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('') + '$');
       out = [...this.actionSet].filter(a => re.test(a));
-    } else if (!ActionCatalog.services().includes(key.slice(0, i))) {
+    } else if (!/[*?]/.test(key)) {
+      // A literal action: expanding it gives itself (lowercase) when the catalog has it.
+      out = this.actionSet.has(key) ? [key] : [];
+    } else if (!(this.services ??= new Set(ActionCatalog.services())).has(key.slice(0, i))) {
       out = [];
     } else {
       out = PolicyPacker.expand([key]).map(a => a.toLowerCase()).filter(a => this.actionSet.has(a));
