@@ -274,8 +274,12 @@ export class DestructiveCallAlarm extends Construct {
    */
   public readonly trail?: cloudtrail.Trail;
 
-  /** Every rule, in order: CRITICAL, DENIED, TAMPERING. */
-  public readonly rules: events.Rule[];
+  /**
+   * Every rule, in order: CRITICAL, DENIED, TAMPERING. Each is the `Resource` child of a
+   * construct named after the rule (`Critical0`, ...): the rules are rendered as L1 resources
+   * (with `extraTargets`, they are the `CfnRule`s of `events.Rule` constructs).
+   */
+  public readonly rules: events.CfnRule[];
 
   /** What each rule matches (same order as `rules`). */
   public readonly ruleInfo: AlarmRuleInfo[];
@@ -524,11 +528,6 @@ export class DestructiveCallAlarm extends Construct {
       resources: [this.deadLetterQueue.queueArn],
       conditions: { ArnLike: { 'aws:SourceArn': ourRules } },
     }));
-    const delivery = { queue: this.deadLetterQueue, retryAttempts, maxEventAge };
-    const target = (message: events.RuleTargetInput) => new DeadLetteredTarget(new targets.SnsTopic(this.topic, { message }), delivery);
-    const killTarget = () => new DeadLetteredTarget({
-      bind: () => ({ arn: this.killSwitch!.function.functionArn, targetResource: this.killSwitch!.function }),
-    }, delivery);
     if (ks && killOnCriticalEvents(ks)) {
       this.killSwitch!.function.addPermission('AlarmRulesInvoke', {
         principal: new iam.ServicePrincipal('events.amazonaws.com'),
@@ -536,23 +535,17 @@ export class DestructiveCallAlarm extends Construct {
         sourceAccount: stack.account,
       });
     }
-    const logTarget = new DeniedLogTarget(this.deniedLog, this.deadLetterQueue, retryAttempts, maxEventAge);
     const killOnCritical = ks !== undefined && killOnCriticalEvents(ks);
+    const makeRule = extraTargets.length === 0
+      ? this.literalRules(stack, retryAttempts, maxEventAge, killOnCritical)
+      : this.ruleConstructs(retryAttempts, maxEventAge, killOnCritical, extraTargets);
 
     this.rules = [];
     this.ruleInfo = [];
     const addRule = (severity: AlarmSeverity, index: number, pattern: events.EventPattern, info: Omit<AlarmRuleInfo, 'severity' | 'ruleName'>, alternative?: string) => {
       const ruleName = name(`${severity.toLowerCase()}-${String(index).padStart(2, '0')}`);
-      const rule = new events.Rule(this, `${severity.charAt(0)}${severity.slice(1).toLowerCase()}${index}`, {
-        ruleName,
-        description: `cdk-agent-guardrails ${severity}: ${info.actionCount > 0 ? `${info.actionCount} catalog actions` : 'calls on the alarm\'s own resources'} (${info.characters} characters)`,
-        eventPattern: pattern,
-      });
-      rule.addTarget(target(alertMessage(severity, alternative)));
-      if (severity === AlarmSeverity.DENIED) rule.addTarget(logTarget);
-      else if (killOnCritical) rule.addTarget(killTarget());
-      for (const t of extraTargets) rule.addTarget(t);
-      this.rules.push(rule);
+      const description = `cdk-agent-guardrails ${severity}: ${info.actionCount > 0 ? `${info.actionCount} catalog actions` : 'calls on the alarm\'s own resources'} (${info.characters} characters)`;
+      this.rules.push(makeRule(`${severity.charAt(0)}${severity.slice(1).toLowerCase()}${index}`, severity, ruleName, description, pattern, alternative));
       this.ruleInfo.push({ severity, ruleName, ...info });
     };
     const info = (p: PackedEventPattern) => ({ characters: p.characters, actionCount: p.actionCount, eventSources: p.eventSources });
@@ -642,6 +635,76 @@ export class DestructiveCallAlarm extends Construct {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:alarm-everyone`, 'principalScope is EVERYONE: destructive calls by humans and pipelines (including CloudFormation deletes) raise alerts too, and the kill switch still only revokes agent roles.');
     }
   }
+
+  /**
+   * The rules as `CfnRule`s with literal targets: what `events.Rule` and `addTarget` render for
+   * the alarm's own targets (alert, denied log or kill switch, each with the dead-letter queue
+   * and retry policy), without their per-rule work: one topic grant instead of one per rule, each
+   * distinct alert message bound once, one construct per rule under the same path as the
+   * `Resource` of an `events.Rule` (so the logical IDs are those of `events.Rule`).
+   */
+  private literalRules(stack: Stack, retryAttempts: number, maxEventAge: Duration, killOnCritical: boolean): MakeRule {
+    const delivery = {
+      deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+      retryPolicy: { maximumRetryAttempts: retryAttempts, maximumEventAgeInSeconds: maxEventAge.toSeconds() },
+    };
+    const logArn = stack.formatArn({
+      service: 'logs', resource: 'log-group', resourceName: this.deniedLog.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const killArn = killOnCritical ? this.killSwitch!.function.functionArn : undefined;
+    type Input = Pick<events.CfnRule.TargetProperty, 'input' | 'inputPath' | 'inputTransformer'>;
+    // What addTarget does with a target's input; the message holds event fields only (no
+    // reference), and FieldAwareEventInput.bind takes only the stack from the rule.
+    const inputs = new Map<string, Input>();
+    const input = (severity: AlarmSeverity, alternative: string | undefined): Input => {
+      const key = `${severity}\u0000${alternative ?? ''}`;
+      let hit = inputs.get(key);
+      if (!hit) {
+        const bound = alertMessage(severity, alternative).bind(this as unknown as events.IRule);
+        hit = {
+          input: bound.input,
+          inputPath: bound.inputPath,
+          inputTransformer: bound.inputTemplate !== undefined
+            ? { inputTemplate: bound.inputTemplate, inputPathsMap: bound.inputPathsMap }
+            : undefined,
+        };
+        inputs.set(key, hit);
+      }
+      return hit;
+    };
+    // What targets.SnsTopic binds for every rule (one statement, deduplicated at synth).
+    this.topic.grantPublish(new iam.ServicePrincipal('events.amazonaws.com'));
+    return (id, severity, ruleName, description, pattern, alternative) => {
+      const ruleTargets: events.CfnRule.TargetProperty[] = [{ id: 'Target0', arn: this.topic.topicArn, ...input(severity, alternative), ...delivery }];
+      const second = severity === AlarmSeverity.DENIED ? logArn : killArn;
+      if (second !== undefined) ruleTargets.push({ id: 'Target1', arn: second, ...delivery });
+      return new events.CfnRule(new Construct(this, id), 'Resource', {
+        name: ruleName,
+        description,
+        state: 'ENABLED',
+        eventPattern: renderEventPattern(pattern),
+        targets: ruleTargets,
+      });
+    };
+  }
+
+  /** The rules as `events.Rule`s, for `extraTargets` (which bind to an `events.IRule`). */
+  private ruleConstructs(retryAttempts: number, maxEventAge: Duration, killOnCritical: boolean, extraTargets: events.IRuleTarget[]): MakeRule {
+    const delivery = { queue: this.deadLetterQueue, retryAttempts, maxEventAge };
+    const target = (message: events.RuleTargetInput) => new DeadLetteredTarget(new targets.SnsTopic(this.topic, { message }), delivery);
+    const killTarget = () => new DeadLetteredTarget({
+      bind: () => ({ arn: this.killSwitch!.function.functionArn, targetResource: this.killSwitch!.function }),
+    }, delivery);
+    const logTarget = new DeniedLogTarget(this.deniedLog, this.deadLetterQueue, retryAttempts, maxEventAge);
+    return (id, severity, ruleName, description, pattern, alternative) => {
+      const rule = new events.Rule(this, id, { ruleName, description, eventPattern: pattern });
+      rule.addTarget(target(alertMessage(severity, alternative)));
+      if (severity === AlarmSeverity.DENIED) rule.addTarget(logTarget);
+      else if (killOnCritical) rule.addTarget(killTarget());
+      for (const t of extraTargets) rule.addTarget(t);
+      return rule.node.defaultChild as events.CfnRule;
+    };
+  }
 }
 
 /** Rule target that writes the raw event to the denied log, with the dead-letter queue and retry policy. */
@@ -701,4 +764,18 @@ function trailMatchers(trailName: string): unknown[] {
 function collectSources(detail: any): string[] {
   if (Array.isArray(detail.$or)) return detail.$or.flatMap((a: any) => a.eventSource ?? []);
   return detail.eventSource ?? [];
+}
+
+/** Makes one rule of the alarm. */
+type MakeRule = (
+  id: string, severity: AlarmSeverity, ruleName: string, description: string, pattern: events.EventPattern, alternative?: string,
+) => events.CfnRule;
+
+/** An `events.EventPattern` as `events.Rule` renders it: fields in order, `detailType` as `detail-type`, undefined fields left out. */
+function renderEventPattern(pattern: events.EventPattern): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(pattern)) {
+    if (value !== undefined) out[key === 'detailType' ? 'detail-type' : key] = value;
+  }
+  return out;
 }

@@ -248,6 +248,34 @@ describe('Slack and extra targets', () => {
     }
     expect(alarm.rules.length).toBeGreaterThan(0);
   });
+  test('with extra targets (events.Rule constructs), the rules, their own targets and the other resources are the same as without', () => {
+    // Rules without extraTargets are CfnRules with literal targets, with them events.Rule + addTarget:
+    // one template apart from the extra target.
+    const cases: DestructiveCallAlarmProps[] = [
+      {}, { killSwitch: { deniedAttempts: 3 } }, { killSwitch: { onCriticalEvent: false, deniedAttempts: 3 } },
+    ];
+    for (const props of cases) {
+      const plain = build(props).t.toJSON();
+      const { t, alarm } = build(props, s => ({ extraTargets: [new targets.SqsQueue(new sqs.Queue(s, 'Q'))] }));
+      const withExtra = t.toJSON();
+      for (const [id, r] of Object.entries<any>(withExtra.Resources)) {
+        if (r.Type === 'AWS::Events::Rule') r.Properties.Targets = r.Properties.Targets.filter((x: any) => !JSON.stringify(x.Arn).includes('"Q'));
+        if (id.startsWith('Q')) delete withExtra.Resources[id];
+      }
+      expect(withExtra).toEqual(plain);
+      expect(alarm.rules.every(r => r instanceof events.CfnRule)).toBe(true);
+    }
+  });
+  test('rules are the template\'s rules, in order, with the logical IDs of events.Rule constructs', () => {
+    const { stack, alarm, t: tpl } = build({ killSwitch: {} });
+    const ids = Object.keys(tpl.findResources('AWS::Events::Rule'));
+    expect(alarm.rules.map(r => stack.resolve(r.logicalId))).toEqual(ids);
+    expect(alarm.rules.map(r => r.node.path)).toEqual(alarm.ruleInfo.map((info, i) => {
+      const sev = info.severity.charAt(0) + info.severity.slice(1).toLowerCase();
+      return `Stack/Alarm/${sev}${alarm.ruleInfo.slice(0, i).filter(x => x.severity === info.severity).length}/Resource`;
+    }));
+    expect(alarm.rules.map(r => r.name)).toEqual(alarm.ruleInfo.map(i => i.ruleName));
+  });
 });
 
 describe('warnings', () => {

@@ -250,7 +250,7 @@ describe('the central alarm bus', () => {
   test('CloudTrail records of an Identity Center agent role, from a member account in another Region, match the forwarder and then the central alarm', () => {
     const patterns = forwarder.rules.map(r => Stack.of(r).resolve((r.node.defaultChild as events.CfnRule).eventPattern));
     const alarmRules = alarm.rules.map((r, i) => ({
-      severity: alarm.ruleInfo[i].severity, pattern: Stack.of(r).resolve((r.node.defaultChild as events.CfnRule).eventPattern),
+      severity: alarm.ruleInfo[i].severity, pattern: Stack.of(r).resolve(r.eventPattern),
     }));
     const ssoAgent = { rolePathAndName: `/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_${NAME}_0123456789abcdef`, sessionName: 'alice@example.com', account: ACCOUNT };
     const ssoAgentUsEast1 = { ...ssoAgent, rolePathAndName: `/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${NAME}_0123456789abcdef` };

@@ -4,7 +4,7 @@ import { ActionCategory } from '../../catalog/action-category';
 import { AgentIdentity } from '../../identity/agent-identity';
 import { sourceIdentityPrefixProblem } from '../../identity/private/principals';
 import { PolicyBudget } from '../../policy/policy-budget';
-import { documentSize } from '../../policy/private/packing';
+import { documentSize, jsonSize } from '../../policy/private/packing';
 import { inputError } from '../../private/errors';
 import type { AgentRoleProps } from '../agent-role';
 
@@ -92,7 +92,31 @@ export function validateAgentRoleProps(path: string, props: AgentRoleProps): num
   return quota;
 }
 
-/** Characters of a policy document holding the statements (tokens resolved to CloudFormation intrinsics: an over-estimate). */
+/** Resolved characters of each statement object measured, per stack (packing measures the same statements in many groupings). */
+const statementSizes = new WeakMap<Stack, WeakMap<object, number>>();
+
+/**
+ * Characters of a policy document holding the statements (tokens resolved to CloudFormation
+ * intrinsics: an over-estimate). The same as `documentSize(stack.resolve(statements))`: minified
+ * JSON of a list is its items' JSON joined by commas, so each statement is resolved and measured
+ * once (statements are not changed once rendered).
+ */
 export function policySize(stack: Stack, statements: unknown[]): number {
-  return documentSize(stack.resolve(statements));
+  let sizes = statementSizes.get(stack);
+  if (!sizes) statementSizes.set(stack, sizes = new WeakMap());
+  let total = documentSize([]);
+  let items = 0;
+  for (const s of statements) {
+    const key = typeof s === 'object' && s !== null ? s : undefined;
+    let n = key ? sizes.get(key) : undefined;
+    if (n === undefined) {
+      const resolved = stack.resolve(s);
+      // stack.resolve leaves undefined items out of a list.
+      n = resolved === undefined ? -1 : jsonSize(resolved);
+      if (key) sizes.set(key, n);
+    }
+    if (n < 0) continue;
+    total += n + (items++ > 0 ? 1 : 0);
+  }
+  return total;
 }

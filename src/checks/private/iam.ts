@@ -294,9 +294,24 @@ export interface EvaluatedRole {
 export class PolicyEvaluator {
   private readonly actionSet: Set<string>;
   private readonly cache = new Map<string, string[]>();
+  private services?: Set<string>;
+  // The plan's actions and groups, indexed once per evaluator (the plan does not change).
+  /** The plan's actions (sorted) with their lowercase forms. */
+  private readonly planActions: Array<{ readonly action: string; readonly lower: string }>;
+  /** Each plan action's groups (by lowercase action), in plan order. */
+  private readonly groupsOf = new Map<string, DenyGroup[]>();
 
   constructor(private readonly plan: DenyPlan = checkedPlan()) {
-    this.actionSet = new Set(plan.actions().map(a => a.toLowerCase()));
+    this.planActions = plan.actions().map(action => ({ action, lower: action.toLowerCase() }));
+    this.actionSet = new Set(this.planActions.map(a => a.lower));
+    for (const g of plan.groups) {
+      for (const a of g.actions) {
+        const lower = a.toLowerCase();
+        const mine = this.groupsOf.get(lower);
+        if (mine) mine.push(g);
+        else this.groupsOf.set(lower, [g]);
+      }
+    }
   }
 
   /** Plan actions one IAM action pattern matches (lowercase). */
@@ -313,7 +328,10 @@ export class PolicyEvaluator {
     } else if (/[*?]/.test(key.slice(0, i))) {
       const re = new RegExp('^' + key.split('').map(c => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('') + '$');
       out = [...this.actionSet].filter(a => re.test(a));
-    } else if (!ActionCatalog.services().includes(key.slice(0, i))) {
+    } else if (!/[*?]/.test(key)) {
+      // A literal action: expanding it gives itself (lowercase) when the catalog has it.
+      out = this.actionSet.has(key) ? [key] : [];
+    } else if (!(this.services ??= new Set(ActionCatalog.services())).has(key.slice(0, i))) {
       out = [];
     } else {
       out = PolicyPacker.expand([key]).map(a => a.toLowerCase()).filter(a => this.actionSet.has(a));
@@ -379,22 +397,32 @@ export class PolicyEvaluator {
    * condition leaves the requests of the other open.
    */
   private denies(policies: AttachedPolicy[], role: EvaluatedRole): Set<string> {
-    const covered = new Set<string>();
-    const key = (a: string, g: DenyGroup) => `${a.toLowerCase()}\u0000${g.name}`;
+    // Per group, the (lowercase) actions a counted Deny covers in it.
+    const covered = new Map<DenyGroup, Set<string>>();
     for (const p of policies) {
       for (const s of p.statements ?? []) {
         const groups = this.denyGroups(s, role);
         if (!groups || groups.size === 0) continue;
-        const acts = this.statementActions(s) ?? new Set<string>();
-        for (const g of groups) for (const a of g.actions) if (acts.has(a.toLowerCase())) covered.add(key(a, g));
+        for (const a of this.statementActions(s) ?? []) {
+          for (const g of this.groupsOf.get(a) ?? []) {
+            if (!groups.has(g)) continue;
+            let set = covered.get(g);
+            if (!set) covered.set(g, set = new Set());
+            set.add(a);
+          }
+        }
       }
     }
     const denied = new Set<string>();
-    for (const a of this.plan.actions()) {
-      const mine = this.plan.groups.filter(g => g.actions.includes(a));
-      if (mine.every(g => covered.has(key(a, g)))) denied.add(a.toLowerCase());
+    for (const { lower } of this.planActions) {
+      if (this.groupsOf.get(lower)!.every(g => covered.get(g)?.has(lower))) denied.add(lower);
     }
     return denied;
+  }
+
+  /** The group that denies a plan action (lowercase) under the fewest conditions (the first such in plan order), as `DenyPlan.groupOf`. */
+  private groupOf(action: string): DenyGroup {
+    return this.groupsOf.get(action)!.reduce((best, g) => g.conditions.length < best.conditions.length ? g : best);
   }
 
   /** Evaluates identity policies and an optional boundary for a role. */
@@ -406,10 +434,10 @@ export class PolicyEvaluator {
       allowed = new Set([...allowed].filter(a => ceiling.has(a)));
     }
     const denied = this.denies(boundary ? [...identity, boundary] : identity, role);
-    const open = this.plan.actions().filter(a => allowed.has(a.toLowerCase()) && !denied.has(a.toLowerCase()));
-    const conditional = open.map(a => ({ action: a, group: this.plan.groupOf(a)! }))
+    const open = this.planActions.filter(a => allowed.has(a.lower) && !denied.has(a.lower));
+    const conditional = open.map(a => ({ action: a.action, group: this.groupOf(a.lower) }))
       .filter(x => x.group.conditions.some(c => c.key.toLowerCase() !== `aws:resourcetag/${AgentIdentity.EPHEMERAL_TAG_KEY}`))
       .map(x => ({ action: x.action, group: x.group.name }));
-    return { allowed: open, conditional, unknown };
+    return { allowed: open.map(a => a.action), conditional, unknown };
   }
 }

@@ -1,4 +1,4 @@
-import { TemplateResource } from './assembly';
+import { StackModel, TemplateResource } from './assembly';
 import { EventPatternMatcher } from './event-pattern';
 import { IamView } from './iam';
 import { asList, resolve } from './intrinsics';
@@ -16,22 +16,16 @@ export const SCENARIO_ACTIONS = setActions('checks.scenarios');
 
 /** Reads EventBridge rules as destructive-call alarms. */
 export class AlarmRules {
-  /** The resolved event pattern of a rule (role ARNs of the same stack resolved). */
+  /**
+   * The resolved event pattern of a rule (role ARNs of the same stack resolved). Computed once
+   * per rule of a read assembly (the models are not changed once read): the coverage check
+   * matches every scenario call against every rule.
+   */
   public static pattern(rule: TemplateResource): unknown {
-    const view = new IamView(rule.stack);
-    let raw = rule.properties.EventPattern;
-    if (typeof raw === 'string') {
-      try {
-        raw = JSON.parse(raw);
-      } catch {
-        return undefined;
-      }
-    }
-    return resolve(raw, rule.stack.env, (lid, att) => {
-      const target = view.get(lid);
-      if (target?.type === 'AWS::IAM::Role' && att === 'Arn') return view.roleArn(target);
-      return undefined;
-    });
+    if (AlarmRules.patterns.has(rule)) return AlarmRules.patterns.get(rule);
+    const out = AlarmRules.resolvePattern(rule);
+    AlarmRules.patterns.set(rule, out);
+    return out;
   }
 
   /** Whether a rule listens to CloudTrail API calls (the shape of a DestructiveCallAlarm rule). */
@@ -91,8 +85,12 @@ export class AlarmRules {
     const roleArn = new IamView(role.stack).roleArn(role);
     const notes: string[] = [];
     const live = rules.filter(r => AlarmRules.isApiCallRule(r) && AlarmRules.isLive(r));
+    const events = new Map<string, Record<string, unknown>>();
     const missing = SCENARIO_ACTIONS.filter(action => !live.some(rule => {
-      const event = AlarmRules.eventFor(roleArn, action, role.stack.env.account, rule.stack.env.region);
+      // One event per action and Region (the rules of a stack share it).
+      const key = `${action}\u0000${rule.stack.env.region}`;
+      let event = events.get(key);
+      if (!event) events.set(key, event = AlarmRules.eventFor(roleArn, action, role.stack.env.account, rule.stack.env.region));
       try {
         return EventPatternMatcher.matches(AlarmRules.pattern(rule), event);
       } catch (e) {
@@ -101,6 +99,32 @@ export class AlarmRules {
       }
     }));
     return { missing, notes: [...new Set(notes)] };
+  }
+
+  /** Resolved patterns and stack views, per read assembly model (the models are not changed once read). */
+  private static readonly patterns = new WeakMap<TemplateResource, unknown>();
+  private static readonly views = new WeakMap<StackModel, IamView>();
+
+  private static resolvePattern(rule: TemplateResource): unknown {
+    let view = AlarmRules.views.get(rule.stack);
+    if (!view) {
+      view = new IamView(rule.stack);
+      AlarmRules.views.set(rule.stack, view);
+    }
+    const v = view;
+    let raw = rule.properties.EventPattern;
+    if (typeof raw === 'string') {
+      try {
+        raw = JSON.parse(raw);
+      } catch {
+        return undefined;
+      }
+    }
+    return resolve(raw, rule.stack.env, (lid, att) => {
+      const target = v.get(lid);
+      if (target?.type === 'AWS::IAM::Role' && att === 'Arn') return v.roleArn(target);
+      return undefined;
+    });
   }
 
   private constructor() {}
