@@ -1,3 +1,4 @@
+import { join } from 'path';
 import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -8,8 +9,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { KillSwitchFunction } from './kill-switch-function';
 import { grantAssumeMemberRoles, grantRevocation, MEMBER_ROLE_PATH_AND_NAME, validateAgentRolePath } from './private/kill-switch-permissions';
+import { StagedAssetCode } from './private/staged-code';
 import { futurePath } from './private/validation';
 import { AgentIdentity } from '../identity/agent-identity';
 
@@ -148,7 +149,12 @@ export class KillSwitch extends Construct {
     grantRevocation(role, stack, rolePath);
     if (props.actInMemberAccounts) grantAssumeMemberRoles(role, stack);
 
-    const fn = new KillSwitchFunction(this, 'Resource', {
+    // The function of the bundled handler (assets/monitoring/kill-switch.lambda), as projen's
+    // generated KillSwitchFunction makes it, with its code staged by StagedAssetCode.
+    const fn = new lambda.Function(this, 'Resource', {
+      runtime: new lambda.Runtime('nodejs22.x', lambda.RuntimeFamily.NODEJS),
+      handler: 'index.handler',
+      code: new StagedAssetCode(join(__dirname, '../../assets/monitoring/kill-switch.lambda')),
       functionName: props.functionName,
       description: 'cdk-agent-guardrails kill switch: revokes agent role sessions',
       role,
@@ -165,6 +171,7 @@ export class KillSwitch extends Construct {
         ...(props.actInMemberAccounts ? { MEMBER_ROLE: MEMBER_ROLE_PATH_AND_NAME } : {}),
       },
     });
+    fn.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
     this.function = fn;
     // lambda.Function makes every function depend on its whole role; the GetAtt of the role
     // already orders them, so only the role's default policy needs an explicit DependsOn
