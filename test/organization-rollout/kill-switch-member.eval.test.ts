@@ -77,6 +77,15 @@ describe('KillSwitchMemberRole', () => {
     });
   });
 
+  test('an agent of the security account cannot make itself a principal the member role trusts (a role under the guardian path)', async () => {
+    const agent = { arn: `arn:aws:iam::${SECURITY}:role/guardrails-agent/claude-code`, tags: { [AgentIdentity.AGENT_TAG_KEY]: AgentIdentity.AGENT_TAG_VALUE } };
+    const guardian = `arn:aws:iam::${SECURITY}:role/guardrails-guardian/anything`;
+    for (const action of ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']) {
+      expect([action, await simulate({ identity: [ADMINISTRATOR_ACCESS], scps }, { action, resource: guardian, principal: agent })])
+        .toEqual([action, 'ExplicitlyDenied']);
+    }
+  });
+
   test('the central function may assume the member role name only', async () => {
     const other = `arn:aws:iam::${ACCOUNT}:role/guardrails-guardian/something-else`;
     expect(await simulate({ identity: centralPolicies, resourcePolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${SECURITY}:root` }, Action: 'sts:AssumeRole' }] } }, {
