@@ -19,14 +19,18 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { GetRolePolicyCommand, IAMClient, ListPoliciesCommand, ListRolePoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { App } from 'aws-cdk-lib';
 import { clientConfig, MOTO_DEFAULT_ACCOUNT, resetEmulator } from './emulator';
 import { TEMPLATE_GAPS } from './emulator-gaps';
-import { buildOrganizationApp, OrganizationManagementStack } from '../../examples/organization';
+import { buildOrganizationApp, CENTRAL_REGION, OrganizationManagementStack, PERMISSION_SET_NAME, SECURITY_ACCOUNT } from '../../examples/organization';
 import { AgentIdentity } from '../../src';
+import { resolveTemplate } from '../harness';
+import { matchesPattern } from '../harness/event-pattern';
 import * as r from '../monitoring/records';
 
 const ASSET = path.join(__dirname, '..', '..', 'assets', 'monitoring', 'kill-switch.lambda', 'index.js');
@@ -45,7 +49,10 @@ function loadAsset(): { handler(event: unknown): Promise<Result> } {
   return asset;
 }
 
-let memberCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+let memberCredentials: Credentials;
+let securityCredentials: Credentials;
+let securityTemplate: any;
 const memberClient = <T>(C: new (c: any) => T, region = 'us-east-1'): T => new C({ ...clientConfig(), region, credentials: memberCredentials });
 let templates: { global: string; regional: string };
 const logs: string[] = [];
@@ -56,7 +63,8 @@ beforeAll(async () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'organization-app-'));
   const app = buildOrganizationApp(new App({ outdir }));
   const management = app.node.findChild('OrganizationManagement') as OrganizationManagementStack;
-  app.synth();
+  const assembly = app.synth();
+  securityTemplate = assembly.getStackByName('OrganizationSecurity').template;
   templates = {
     global: fs.readFileSync(path.join(outdir, management.globalMember.templateFile), 'utf8'),
     regional: fs.readFileSync(path.join(outdir, management.regionalMember.templateFile), 'utf8'),
@@ -64,11 +72,13 @@ beforeAll(async () => {
   await resetEmulator();
   // A service-managed StackSet acts in a member account through a role it assumes there.
   const sts = new STSClient(clientConfig());
-  const out = await sts.send(new AssumeRoleCommand({
-    RoleArn: `arn:aws:iam::${MEMBER}:role/stacksets-exec-guardrails`, RoleSessionName: 'stackset-instance',
-  }));
-  const c = out.Credentials!;
-  memberCredentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+  const assume = async (roleArn: string): Promise<Credentials> => {
+    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'guardrails-integ' }))).Credentials!;
+    return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+  };
+  memberCredentials = await assume(`arn:aws:iam::${MEMBER}:role/stacksets-exec-guardrails`);
+  // The security account of the example, reached the same way (moto keeps each account's resources apart).
+  securityCredentials = await assume(`arn:aws:iam::${SECURITY_ACCOUNT}:role/security-admin`);
   sts.destroy();
 }, 300_000);
 
@@ -182,5 +192,71 @@ describe('the central kill switch revokes an agent role of the member account', 
     } finally {
       delete process.env.MEMBER_ROLE;
     }
+  });
+});
+
+describe('agent events of the member account reach the central alarm\'s rules (bus to bus, across accounts and Regions)', () => {
+  // The forwarder rules are those the regional member stack created above in the member account
+  // (ap-southeast-2); the central alarm's rules are the security stack's, each given an SQS queue
+  // in the security account's default bus in the central Region, as eventbridge.integ.ts does.
+  const inSecurity = <T>(C: new (c: any) => T): T => new C({ ...clientConfig(), region: CENTRAL_REGION, credentials: securityCredentials });
+  const ssoAgent: r.Caller = {
+    rolePathAndName: `/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_${PERMISSION_SET_NAME}_0123456789abcdef`, sessionName: 'alice@example.com', account: MEMBER,
+  };
+  const agent: r.Caller = { ...r.AGENT, account: MEMBER };
+  const human: r.Caller = { ...r.SSO_ADMIN, account: MEMBER };
+  const region = 'ap-southeast-2';
+  const cases = [
+    { what: 'Identity Center agent terminates', event: r.apiCall(ssoAgent, 'ec2.amazonaws.com', 'TerminateInstances', { region }) },
+    { what: 'Identity Center agent refused DeleteDBInstance', event: r.apiCall(ssoAgent, 'rds.amazonaws.com', 'DeleteDBInstance', { region, errorCode: 'AccessDenied' }) },
+    { what: 'agent role deletes a bucket', event: r.apiCall(agent, 's3.amazonaws.com', 'DeleteBucket', { region, requestParameters: { bucketName: 'prod' } }) },
+    { what: 'human Identity Center administrator terminates', event: r.apiCall(human, 'ec2.amazonaws.com', 'TerminateInstances', { region }) },
+    { what: 'Identity Center agent describes', event: r.apiCall(ssoAgent, 'ec2.amazonaws.com', 'DescribeInstances', { region, readOnly: true }) },
+  ];
+
+  test('each delivered exactly to the central rules the library\'s matcher names; a human\'s call and a read to none', async () => {
+    const resolved = resolveTemplate(securityTemplate, { account: SECURITY_ACCOUNT, region: CENTRAL_REGION });
+    const rules = Object.values<any>(resolved.Resources).filter(x => x.Type === 'AWS::Events::Rule')
+      .map(x => ({ name: x.Properties.Name as string, pattern: x.Properties.EventPattern }));
+    expect(rules.length).toBeGreaterThan(50);
+    const eb = inSecurity(EventBridgeClient);
+    const sqs = inSecurity(SQSClient);
+    const queues = new Map<string, string>();
+    for (const [i, rule] of rules.entries()) {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `central-${String(i).padStart(3, '0')}` }));
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+      await eb.send(new PutRuleCommand({ Name: rule.name, EventPattern: JSON.stringify(rule.pattern), State: 'ENABLED' }));
+      await eb.send(new PutTargetsCommand({
+        Rule: rule.name,
+        Targets: [{ Id: 'queue', Arn: Attributes!.QueueArn!, InputTransformer: { InputPathsMap: { eventID: '$.detail.eventID' }, InputTemplate: '{"eventID": "<eventID>"}' } }],
+      }));
+      queues.set(rule.name, QueueUrl!);
+    }
+    const member = memberClient(EventBridgeClient, region);
+    const out = await member.send(new PutEventsCommand({
+      Entries: cases.map(({ event }) => ({ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) })),
+    }));
+    expect(out.FailedEntryCount).toBe(0);
+    const delivered = new Map<string, string[]>();
+    for (const [name, url] of queues) {
+      for (;;) {
+        const receive = new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 900, WaitTimeSeconds: 0 });
+        const { Messages } = await sqs.send(receive);
+        if (!Messages?.length) break;
+        for (const m of Messages) {
+          const id = JSON.parse(m.Body!).eventID;
+          delivered.set(id, [...(delivered.get(id) ?? []), name]);
+        }
+      }
+    }
+    const figures = cases.map(({ what, event }) => {
+      const expected = rules.filter(rule => matchesPattern(rule.pattern, event)).map(rule => rule.name).sort();
+      const got = (delivered.get(event.detail.eventID) ?? []).sort();
+      expect([what, got]).toEqual([what, expected]);
+      return `${what}: ${got.length ? got.join(', ') : 'no rule'}`;
+    });
+    expect(figures.filter(f => !f.endsWith('no rule'))).toHaveLength(3);
+    console.info(`[organization integ] ${rules.length} central rules in ${SECURITY_ACCOUNT} ${CENTRAL_REGION}; from ${MEMBER} ${region}: ${figures.join('; ')}`);
+    [eb, sqs, member].forEach(c => c.destroy());
   });
 });
