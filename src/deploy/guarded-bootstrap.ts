@@ -143,8 +143,9 @@ export class GuardedBootstrap extends Construct {
     const fail = (m: string) => inputError('GuardedBootstrap', path, m);
     const template = props?._template === true;
     const agentRoles = props?.agentRoles ?? [];
-    const byPath = template || props?.trustAgentPath === true;
-    if (!props || !Array.isArray(agentRoles) || (agentRoles.length === 0 && !byPath)) {
+    // Without named roles, a template admits every role under the agent path (as trustAgentPath does).
+    const byPath = props?.trustAgentPath === true || (template && agentRoles.length === 0);
+    if (!props || !Array.isArray(agentRoles) || (agentRoles.length === 0 && !byPath && !template)) {
       throw fail('agentRoles: no agent role was given, so nobody could deploy through it. Pass the AgentRole(s) the agent runs as, e.g. agentRoles: [agent], '
         + 'or set trustAgentPath: true for every agent role of the account (StackSets).');
     }

@@ -192,6 +192,12 @@ describe('bootstrap template (cdk-agent-guardrails bootstrap-template)', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gb-')), 'guarded.json');
     expect(main(['bootstrap-template', '--qualifier', 'team1', '--agent-role-arn', `arn:aws:iam::${ACCOUNT}:role/guardrails-agent/a`, '--out', file], io)).toBe(0);
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).Parameters.Qualifier.Default).toBe('team1');
+    // A named agent role is trusted by its ARN, not the whole agent path.
+    const named = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const deployTrust = JSON.stringify(Object.values<any>(named.Resources)
+      .find(r => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.RoleName ?? '').includes('deploy-role')).Properties.AssumeRolePolicyDocument);
+    expect(deployTrust).toContain(`arn:aws:iam::${ACCOUNT}:role/guardrails-agent/a`);
+    expect(deployTrust).not.toContain(':role/guardrails-agent/*');
     expect(err.join('')).toMatch(/aws cloudformation deploy --template-file .* --s3-bucket <bucket> --capabilities CAPABILITY_NAMED_IAM --parameter-overrides Qualifier=team1/);
     err.length = 0;
     expect(main(['bootstrap-template', '--qualifier', 'hnb659fds'], io)).toBe(2);
