@@ -50,7 +50,9 @@ export interface GuardrailsRolloutProps {
   readonly guardedBootstrap?: boolean;
 
   /**
-   * Accounts of the OUs to leave out, e.g. the security account (its own alarm sees its events).
+   * Accounts of the OUs to leave out of both member stacks. The central account is always left
+   * out of the regional one: its forwarder in the central Region would target its own bus, and the
+   * central alarm sees that account's events there.
    * @default - none
    */
   readonly excludedAccountIds?: string[];
@@ -70,7 +72,8 @@ export interface GuardrailsRolloutProps {
  * - a global member stack, in one Region: `AgentDenyPolicies` (what `AgentPermissionSet`
  *   references) and `KillSwitchMemberRole` (what the central kill switch assumes);
  * - a regional member stack, in every Region: a `DestructiveCallForwarder` to the central alarm
- *   and, by default, a `GuardedBootstrap` for every agent role of the account.
+ *   and, by default, a `GuardedBootstrap` for every agent role of the account (not in the central
+ *   account, whose forwarder would target its own bus).
  *
  * Add your own per-account constructs to `globalMember` (IAM: agent roles) or `regionalMember`.
  * The two member stacks need no order between them. Service-managed StackSets never deploy to the
@@ -143,6 +146,11 @@ export class GuardrailsRollout extends Construct {
       agentRoleArnPatterns: props.agentRoleArnPatterns,
     });
     if (props.guardedBootstrap ?? true) new GuardedBootstrap(this.regionalMember, 'AgentDeploys', { trustAgentPath: true });
-    this.regionalStackSet = new GuardrailsStackSet(this, 'RegionalStackSet', { memberStack: this.regionalMember, regions: props.regions, ...targets });
+    this.regionalStackSet = new GuardrailsStackSet(this, 'RegionalStackSet', {
+      memberStack: this.regionalMember,
+      regions: props.regions,
+      ...targets,
+      excludedAccountIds: [...new Set([...(props.excludedAccountIds ?? []), props.centralAccount])],
+    });
   }
 }

@@ -33,6 +33,9 @@ describe('GuardrailsRollout', () => {
     expect(children(rollout.regionalMember, GuardedBootstrap)).toHaveLength(1);
     expect(mgmt.resolve(rollout.forwarder.alarmEventBusArn)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:999999999999:event-bus/default']] });
     Annotations.fromStack(mgmt).hasWarning('/Mgmt/Guardrails/GlobalStackSet', Match.stringLikeRegexp('never deploy to the management account'));
+    // The central account gets the global member stack, not the regional one (its forwarder would target its own bus).
+    expect(JSON.stringify(mgmt.resolve(rollout.regionalStackSet.stackSet.stackInstancesGroup))).toContain('999999999999');
+    expect(JSON.stringify(mgmt.resolve(rollout.globalStackSet.stackSet.stackInstancesGroup))).not.toContain('999999999999');
   });
 
   test('options reach the parts: global Region, deny policy options, no guarded bootstrap, excluded accounts, delegated administrator', () => {
@@ -40,14 +43,15 @@ describe('GuardrailsRollout', () => {
       globalRegion: 'eu-west-1',
       denyPolicyOptions: { categories: [ActionCategory.DESTROY], policyNamePrefix: 'team-agents' },
       guardedBootstrap: false,
-      excludedAccountIds: ['999999999999'],
+      excludedAccountIds: ['888888888888'],
       callAs: StackSetCaller.DELEGATED_ADMIN,
     });
     app.synth();
     expect(mgmt.resolve(rollout.globalStackSet.stackSet.stackInstancesGroup)).toEqual([expect.objectContaining({ regions: ['eu-west-1'] })]);
     expect(rollout.globalMember.resolve((rollout.denyPolicies.policies[0].node.defaultChild as any).managedPolicyName)).toBe('team-agents-deny-1');
     expect(children(rollout.regionalMember, GuardedBootstrap)).toHaveLength(0);
-    expect(JSON.stringify(mgmt.resolve(rollout.regionalStackSet.stackSet.stackInstancesGroup))).toContain('999999999999');
+    expect(JSON.stringify(mgmt.resolve(rollout.regionalStackSet.stackSet.stackInstancesGroup))).toMatch(/888888888888.*999999999999/);
+    expect(JSON.stringify(mgmt.resolve(rollout.globalStackSet.stackSet.stackInstancesGroup))).toContain('888888888888');
     expect(rollout.regionalStackSet.stackSet.callAs).toBe('DELEGATED_ADMIN');
     expect(AgentIdentity.KILL_SWITCH_MEMBER_ROLE_NAME).toBe('guardrails-kill-switch-member');
   });
