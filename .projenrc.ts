@@ -79,11 +79,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The compile task bundles the Lambda handlers itself (below), so compile alone makes a complete package.
   bundlerOptions: { runBundleTask: javascript.RunBundleTask.MANUAL },
-  lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
-    // AWS SDK v3 is in the Node.js Lambda runtime.
-    bundlingOptions: { externals: ['@aws-sdk/*'] },
-  },
+  // The kill switch's handler is bundled below; KillSwitch (src/monitoring/kill-switch.ts) builds its
+  // function itself (runtime nodejs22.x, code staged by StagedAssetCode), so no generated construct.
+  lambdaAutoDiscover: false,
 
   devDeps: [
     // Action data (MIT). The catalog is generated from it and committed.
@@ -116,6 +114,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   pullRequestTemplate: false,
 });
+
+// The kill switch's Lambda handler: one esbuild bundle, for the Node.js 22 runtime KillSwitch sets.
+// AWS SDK v3 is in the Node.js Lambda runtime.
+project.bundler.addBundle('src/monitoring/kill-switch.lambda.ts', {
+  target: 'node22',
+  platform: 'node',
+  externals: ['@aws-sdk/*'],
+  tsconfigPath: 'tsconfig.dev.json',
+});
+// The handler imports the SDK clients the runtime provides (devDependencies here, external in the bundle).
+project.eslint?.allowDevDeps('src/monitoring/kill-switch.lambda.ts');
 
 // API.md is generated; never edit by hand.
 project.gitattributes.addAttributes('/API.md', 'linguist-generated');

@@ -149,8 +149,8 @@ export class KillSwitch extends Construct {
     grantRevocation(role, stack, rolePath);
     if (props.actInMemberAccounts) grantAssumeMemberRoles(role, stack);
 
-    // The function of the bundled handler (assets/monitoring/kill-switch.lambda), as projen's
-    // generated KillSwitchFunction makes it, with its code staged by StagedAssetCode.
+    // The function of the bundled handler (assets/monitoring/kill-switch.lambda, bundled for Node.js 22
+    // by .projenrc.ts), its code staged by StagedAssetCode.
     const fn = new lambda.Function(this, 'Resource', {
       runtime: new lambda.Runtime('nodejs22.x', lambda.RuntimeFamily.NODEJS),
       handler: 'index.handler',
@@ -180,7 +180,7 @@ export class KillSwitch extends Construct {
       [(role.node.findChild('DefaultPolicy').node.defaultChild as CfnResource).logicalId]);
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'The runtime is fixed by the project bundling configuration (.projenrc.ts lambdaOptions, nodejs22.x, a supported LTS runtime); it moves with the library, not per stack.',
+      reason: 'The runtime is fixed with the handler bundle (nodejs22.x, a supported LTS runtime; .projenrc.ts bundles for node22); it moves with the library, not per stack.',
     });
 
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
