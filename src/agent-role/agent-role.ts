@@ -8,7 +8,7 @@ import { aws_iam as iamRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { AgentAccess } from './agent-access';
 import { MAX_QUOTA, policySize, validateAgentRoleProps } from './private/build';
-import { CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS, guardStatements, selfProtectionStatements } from './private/statements';
+import { boundaryDenyStatements, CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS, guardStatements, selfProtectionStatements } from './private/statements';
 import { SourceIdentityPrincipal } from './private/trust';
 import { ActionCatalog } from '../catalog/action-catalog';
 import { ActionCategory } from '../catalog/action-category';
@@ -16,7 +16,6 @@ import { EnforcementPoint } from '../catalog/catalog-rule';
 import { AgentIdentity } from '../identity/agent-identity';
 import { DenyPlan } from '../policy/deny-plan';
 import { PolicyBudget } from '../policy/policy-budget';
-import { PolicyPacker } from '../policy/policy-packer';
 import { conditionBlock } from '../policy/private/conditions';
 import { setActions } from '../policy/private/guards';
 import { packStatements, planGroups } from '../policy/private/render';
@@ -331,13 +330,7 @@ export class AgentRole extends Resource implements iam.IRole {
     }
 
     // Boundary: the most the role can ever do, plus the denies that fit in one policy.
-    const boundaryDenies = boundaryPlan.groups.map(g => new iam.PolicyStatement({
-      sid: g.name === 'Deny' ? 'DenyWeakenExposeEscalate' : `Boundary${g.name}`,
-      effect: iam.Effect.DENY,
-      actions: PolicyPacker.compress(g.actions),
-      ...(g.notResources?.length ? { notResources: g.notResources } : { resources: g.resources.length ? g.resources : ['*'] }),
-      conditions: conditionBlock(g.conditions),
-    }));
+    const boundaryDenies = boundaryDenyStatements(boundaryPlan);
     const boundaryDoc = new iam.PolicyDocument({
       statements: [...bound.boundaryStatements, ...allowPassRole, ...boundaryDenies, ...self],
     });

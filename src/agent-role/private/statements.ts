@@ -1,5 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AgentIdentity } from '../../identity/agent-identity';
+import { DenyPlan } from '../../policy/deny-plan';
+import { PolicyPacker } from '../../policy/policy-packer';
+import { conditionBlock } from '../../policy/private/conditions';
 import { guardArnPatterns, guardWriteActions, setActions } from '../../policy/private/guards';
 
 /** CDK bootstrap roles with administrator rights (deploy, CloudFormation execution). */
@@ -74,4 +77,19 @@ export function guardStatements(options: { arns: string[] }): iam.PolicyStatemen
       resources: [...guardArnPatterns(), ...options.arns],
     }),
   ];
+}
+
+/**
+ * The denies of a boundary plan as statements (one per group, actions compressed): what an agent
+ * role's permissions boundary carries beside the access level's allows and the no-escape denies,
+ * for `AgentRole` and for the boundary `AgentDenyPolicies` creates.
+ */
+export function boundaryDenyStatements(boundaryPlan: DenyPlan): iam.PolicyStatement[] {
+  return boundaryPlan.groups.map(g => new iam.PolicyStatement({
+    sid: g.name === 'Deny' ? 'DenyWeakenExposeEscalate' : `Boundary${g.name}`,
+    effect: iam.Effect.DENY,
+    actions: PolicyPacker.compress(g.actions),
+    ...(g.notResources?.length ? { notResources: g.notResources } : { resources: g.resources.length ? g.resources : ['*'] }),
+    conditions: conditionBlock(g.conditions),
+  }));
 }

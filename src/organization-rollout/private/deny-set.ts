@@ -8,15 +8,13 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AgentAccess } from '../../agent-role/agent-access';
-import { CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS, guardStatements, selfProtectionStatements } from '../../agent-role/private/statements';
+import { boundaryDenyStatements, CDK_BOOTSTRAP_ADMIN_ROLE_PATTERNS, guardStatements, selfProtectionStatements } from '../../agent-role/private/statements';
 import { ActionCatalog } from '../../catalog/action-catalog';
 import { ActionCategory } from '../../catalog/action-category';
 import { EnforcementPoint } from '../../catalog/catalog-rule';
 import { AgentIdentity } from '../../identity/agent-identity';
 import { DenyPlan } from '../../policy/deny-plan';
 import { PolicyBudget } from '../../policy/policy-budget';
-import { PolicyPacker } from '../../policy/policy-packer';
-import { conditionBlock } from '../../policy/private/conditions';
 import { setActions } from '../../policy/private/guards';
 import { documentSize } from '../../policy/private/packing';
 import { packStatements, planGroups } from '../../policy/private/render';
@@ -92,13 +90,7 @@ export function renderDenySet(scope: Construct, input: DenySetInput, what: strin
   // The boundary AgentRole gives a developer-level agent: the most the role can ever do, the
   // denies enforceable in a boundary, and the no-escape denies.
   const developer = AgentAccess.developer()._bind(scope);
-  const boundaryDenies = boundaryPlan.groups.map(g => new iam.PolicyStatement({
-    sid: g.name === 'Deny' ? 'DenyWeakenExposeEscalate' : `Boundary${g.name}`,
-    effect: iam.Effect.DENY,
-    actions: PolicyPacker.compress(g.actions),
-    ...(g.notResources?.length ? { notResources: g.notResources } : { resources: g.resources.length ? g.resources : ['*'] }),
-    conditions: conditionBlock(g.conditions),
-  }));
+  const boundaryDenies = boundaryDenyStatements(boundaryPlan);
   const boundaryStatements = [...developer.boundaryStatements, ...boundaryDenies, ...self].map(st => st.toStatementJson());
   const boundarySize = documentSize(boundaryStatements);
   if (boundarySize > PolicyBudget.MANAGED_POLICY.maxCharacters) {
