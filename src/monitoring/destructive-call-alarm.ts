@@ -654,13 +654,16 @@ export class DestructiveCallAlarm extends Construct {
     const killArn = killOnCritical ? this.killSwitch!.function.functionArn : undefined;
     type Input = Pick<events.CfnRule.TargetProperty, 'input' | 'inputPath' | 'inputTransformer'>;
     // What addTarget does with a target's input; the message holds event fields only (no
-    // reference), and FieldAwareEventInput.bind takes only the stack from the rule.
+    // reference). It is bound against an imported rule of this stack: the input takes only the
+    // stack from the rule it is bound to.
+    const messageRule = events.Rule.fromEventRuleArn(this, 'AlertMessages',
+      stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${this.namePrefix}-alerts` }));
     const inputs = new Map<string, Input>();
     const input = (severity: AlarmSeverity, alternative: string | undefined): Input => {
       const key = `${severity}\u0000${alternative ?? ''}`;
       let hit = inputs.get(key);
       if (!hit) {
-        const bound = alertMessage(severity, alternative).bind(this as unknown as events.IRule);
+        const bound = alertMessage(severity, alternative).bind(messageRule);
         hit = {
           input: bound.input,
           inputPath: bound.inputPath,
