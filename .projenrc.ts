@@ -26,6 +26,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
   typescriptVersion: '~6.0.3',
 
+  // lib/ ships without source maps (as aws-cdk-lib does). jsii's default inlines a map with the
+  // TypeScript sources into every file: the package's JavaScript about doubles, and in an app run
+  // through ts-node (the `cdk init` default) every construct's creation stack trace decodes the
+  // maps of the library files on it, which held about 50,000 objects in the reference app's heap
+  // through synthesis (docs/synth-speed.md).
+  tsconfig: {
+    compilerOptions: {
+      inlineSourceMap: false,
+      inlineSources: false,
+    },
+  },
+
   // One dev tsconfig for src, test, examples, bench and .projenrc.ts.
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {

@@ -1,7 +1,7 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyBudget } from './policy-budget';
-import { compressService, matchNames } from './private/patterns';
+import { allAscii, compressService, matchNames } from './private/patterns';
 import { hasToken, lookup, packKey, remember } from './private/precomputed';
 import { ActionCatalog } from '../catalog/action-catalog';
 
@@ -162,7 +162,7 @@ function serviceNames(svc: string): { names: string[]; lower: string[]; ascii: b
   let hit = SERVICE_NAMES.get(svc);
   if (!hit) {
     const names = ActionCatalog.actionsOfService(svc);
-    hit = { names, lower: names.map(n => n.toLowerCase()), ascii: names.every(n => /^[\x00-\x7f]*$/.test(n)) };
+    hit = { names, lower: names.map(n => n.toLowerCase()), ascii: allAscii(names) };
     SERVICE_NAMES.set(svc, hit);
   }
   return hit;

@@ -5,9 +5,10 @@ import { asList, isUnknown, refMarker, resolve } from './intrinsics';
 import { ActionCatalog, EnforcementPoint } from '../../catalog';
 import { AgentIdentity } from '../../identity';
 import { agentRoleReason, globToRegExp, holdsForAgent } from '../../identity/private/principals';
-import { DenyGroup, DenyPlan, PolicyPacker } from '../../policy';
+import { DenyGroup, DenyPlan } from '../../policy';
 import { Condition, conditionEntries, sameCondition } from '../../policy/private/conditions';
 import { setActions } from '../../policy/private/guards';
+import { allAscii, matchNames } from '../../policy/private/patterns';
 
 /**
  * The deny plan an agent role is checked against: every rule the identity policies of an agent
@@ -294,7 +295,8 @@ export interface EvaluatedRole {
 export class PolicyEvaluator {
   private readonly actionSet: Set<string>;
   private readonly cache = new Map<string, string[]>();
-  private services?: Set<string>;
+  /** The plan's actions by service prefix: lowercase names without the prefix (what `match` matches a pattern against). */
+  private readonly namesByService = new Map<string, { readonly names: string[]; readonly ascii: boolean }>();
   // The plan's actions and groups, indexed once per evaluator (the plan does not change).
   /** The plan's actions (sorted) with their lowercase forms. */
   private readonly planActions: Array<{ readonly action: string; readonly lower: string }>;
@@ -304,6 +306,14 @@ export class PolicyEvaluator {
   constructor(private readonly plan: DenyPlan = checkedPlan()) {
     this.planActions = plan.actions().map(action => ({ action, lower: action.toLowerCase() }));
     this.actionSet = new Set(this.planActions.map(a => a.lower));
+    const byService = new Map<string, string[]>();
+    for (const lower of this.actionSet) {
+      const i = lower.indexOf(':');
+      const names = byService.get(lower.slice(0, i));
+      if (names) names.push(lower.slice(i + 1));
+      else byService.set(lower.slice(0, i), [lower.slice(i + 1)]);
+    }
+    for (const [svc, names] of byService) this.namesByService.set(svc, { names, ascii: allAscii(names) });
     for (const g of plan.groups) {
       for (const a of g.actions) {
         const lower = a.toLowerCase();
@@ -331,10 +341,12 @@ export class PolicyEvaluator {
     } else if (!/[*?]/.test(key)) {
       // A literal action: expanding it gives itself (lowercase) when the catalog has it.
       out = this.actionSet.has(key) ? [key] : [];
-    } else if (!(this.services ??= new Set(ActionCatalog.services())).has(key.slice(0, i))) {
-      out = [];
     } else {
-      out = PolicyPacker.expand([key]).map(a => a.toLowerCase()).filter(a => this.actionSet.has(a));
+      // The plan's actions of the service the pattern matches, as PolicyPacker.expand matches the
+      // catalog's (the plan's actions are catalog actions): the catalog's other actions are not needed.
+      const svc = key.slice(0, i);
+      const { names, ascii } = this.namesByService.get(svc) ?? { names: [], ascii: true };
+      out = matchNames(key.slice(i + 1), names, names, ascii).map(n => `${svc}:${n}`);
     }
     this.cache.set(key, out);
     return out;

@@ -77,6 +77,11 @@ export function matches(pattern: string, action: string): boolean {
 
 const ASCII = /^[\x00-\x7f]*$/;
 
+/** Whether every name is ASCII (`matchNames` then compares lowercase names without a regular expression). */
+export function allAscii(names: readonly string[]): boolean {
+  return names.every(n => ASCII.test(n));
+}
+
 /**
  * The names (of one service) a pattern matches, in the order given: the same answer as
  * `matches(pattern, name)` for each name. An ASCII pattern that is a name or a `Prefix*` is
