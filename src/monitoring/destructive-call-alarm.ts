@@ -664,13 +664,15 @@ export class DestructiveCallAlarm extends Construct {
       let hit = inputs.get(key);
       if (!hit) {
         const bound = alertMessage(severity, alternative).bind(messageRule);
-        hit = {
+        // Resolved here, once per message: it holds event fields and text only (no reference, no
+        // pseudo parameter), so its value cannot change later, and 77 rules do not resolve it again.
+        hit = stack.resolve({
           input: bound.input,
           inputPath: bound.inputPath,
           inputTransformer: bound.inputTemplate !== undefined
             ? { inputTemplate: bound.inputTemplate, inputPathsMap: bound.inputPathsMap }
             : undefined,
-        };
+        }) as Input;
         inputs.set(key, hit);
       }
       return hit;
