@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations, Tags } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Names, RemovalPolicy, Stack, Token, Validations, Tags } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -644,14 +644,19 @@ export class DestructiveCallAlarm extends Construct {
    * `Resource` of an `events.Rule` (so the logical IDs are those of `events.Rule`).
    */
   private literalRules(stack: Stack, retryAttempts: number, maxEventAge: Duration, killOnCritical: boolean): MakeRule {
+    // Each ARN the rules name is a reference to one of the alarm's own resources (this stack), so
+    // its value is fixed once logical IDs are. One cached token each, resolved once per synth,
+    // instead of each rule's references resolved (logical ID hashed) in every synthesis pass.
+    const once = (value: string): string => Token.asString(Lazy.any({ produce: () => stack.resolve(value) }));
     const delivery = {
-      deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+      deadLetterConfig: { arn: once(this.deadLetterQueue.queueArn) },
       retryPolicy: { maximumRetryAttempts: retryAttempts, maximumEventAgeInSeconds: maxEventAge.toSeconds() },
     };
-    const logArn = stack.formatArn({
+    const logArn = once(stack.formatArn({
       service: 'logs', resource: 'log-group', resourceName: this.deniedLog.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    const killArn = killOnCritical ? this.killSwitch!.function.functionArn : undefined;
+    }));
+    const killArn = killOnCritical ? once(this.killSwitch!.function.functionArn) : undefined;
+    const topicArn = once(this.topic.topicArn);
     type Input = Pick<events.CfnRule.TargetProperty, 'input' | 'inputPath' | 'inputTransformer'>;
     // What addTarget does with a target's input; the message holds event fields only (no
     // reference). It is bound against an imported rule of this stack: the input takes only the
@@ -680,7 +685,7 @@ export class DestructiveCallAlarm extends Construct {
     // What targets.SnsTopic binds for every rule (one statement, deduplicated at synth).
     this.topic.grantPublish(new iam.ServicePrincipal('events.amazonaws.com'));
     return (id, severity, ruleName, description, pattern, alternative) => {
-      const ruleTargets: events.CfnRule.TargetProperty[] = [{ id: 'Target0', arn: this.topic.topicArn, ...input(severity, alternative), ...delivery }];
+      const ruleTargets: events.CfnRule.TargetProperty[] = [{ id: 'Target0', arn: topicArn, ...input(severity, alternative), ...delivery }];
       const second = severity === AlarmSeverity.DENIED ? logArn : killArn;
       if (second !== undefined) ruleTargets.push({ id: 'Target1', arn: second, ...delivery });
       return new events.CfnRule(new Construct(this, id), 'Resource', {
