@@ -1,6 +1,12 @@
 import * as events from 'aws-cdk-lib/aws-events';
 
-const f = (path: string) => events.EventField.fromPath(path);
+/** One event field token per path, shared by every message (a field renders the same in any message). */
+const FIELDS = new Map<string, string>();
+const f = (path: string): string => {
+  let field = FIELDS.get(path);
+  if (field === undefined) FIELDS.set(path, field = events.EventField.fromPath(path));
+  return field;
+};
 
 const HEADLINE: Record<string, string> = {
   CRITICAL: ':rotating_light: CRITICAL: a destructive call SUCCEEDED',
