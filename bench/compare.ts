@@ -33,7 +33,11 @@ function plainInputs(dir: string): Record<string, string> {
     'agent-role': write('agent-role', plainRoleOf(template('agent-role'))),
     'scp': write('scp', plainOrgOf(template('scp'))),
     'rcp': write('rcp', plainOrgOf(template('rcp'))),
-    'alarm': write('alarm', [{ name: 'Bench', template: template('alarm') }]),
+    'alarm': write('alarm', plainStacks((() => {
+      const app = new App({ outdir: path.join(dir, 'alarm') });
+      buildConstruct(app, 'alarm');
+      return app.synth();
+    })().stacks)),
   };
 }
 

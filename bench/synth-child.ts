@@ -8,10 +8,10 @@
  *
  * Modes (the `-plain` ones read their content from input.json, written by the suite from the
  * guardrail side's own synthesized template, so the baseline carries the same JSON):
- *   reference | plain                 the reference app | its templates as CfnResources
+ *   reference | plain                 the reference app | its templates as CfnResources, its file assets staged
  *   agent-role | agent-role-plain     one AgentRole | an iam.Role with the same managed policies and boundary
  *   scp | rcp | org-plain             one AgentScp | one AgentRcp | CfnPolicy resources with the same content
- *   alarm | alarm-plain               one DestructiveCallAlarm | its template as CfnResources
+ *   alarm | alarm-plain               one DestructiveCallAlarm | its template as CfnResources, its file asset staged
  *   catalog-has | catalog-all | catalog-json
  *                                     first ActionCatalog.has() | every section of the catalog |
  *                                     JSON.parse of the committed catalog file (the baseline)
@@ -19,7 +19,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnDeletionPolicy, CfnOutput, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { App, AssetStaging, CfnDeletionPolicy, CfnOutput, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 
@@ -51,16 +51,34 @@ const example = (): typeof import('../examples/guarded-account') => require('../
 /** The account and Region of every single-construct stack. */
 export const BENCH_ENV = { account: '111111111111', region: 'us-east-1' };
 
+/** A file asset of a plain stack: a directory or file its template's resources name by hash. */
+export interface PlainAsset {
+  /** The staged copy in the guardrail side's cloud assembly (the same content stages under the same hash). */
+  readonly sourcePath: string;
+  readonly displayName?: string;
+}
+
 /** A stack of the plain baselines: a synthesized template, rebuilt from plain `CfnResource`s. */
 export interface PlainStack {
   readonly name: string;
   /** The template as synthesized (Description, Parameters, Resources, Outputs). */
   readonly template: any;
+  /**
+   * Its file assets (the kill switch's code): staged and added to the asset manifest as a plain
+   * L1 app must to deploy a function's code, so both sides write the same cloud assembly.
+   */
+  readonly assets?: PlainAsset[];
 }
 
-/** The plain input of a synthesized assembly's stacks. */
-export function plainStacks(stacks: Array<{ stackName: string; template: any }>): PlainStack[] {
-  return stacks.map(s => ({ name: s.stackName, template: s.template }));
+/** The plain input of a synthesized assembly's stacks, with the file assets their asset manifests list (the template excepted). */
+export function plainStacks(stacks: Array<{ stackName: string; template: any; templateFile: string; assembly: { directory: string } }>): PlainStack[] {
+  return stacks.map(s => {
+    const manifest = path.join(s.assembly.directory, `${s.stackName}.assets.json`);
+    const files = fs.existsSync(manifest) ? Object.values<any>(JSON.parse(fs.readFileSync(manifest, 'utf8')).files ?? {}) : [];
+    const assets = files.filter(f => f.source.path !== s.templateFile && f.source.packaging === 'zip')
+      .map(f => ({ sourcePath: path.join(s.assembly.directory, f.source.path), displayName: f.displayName }));
+    return { name: s.stackName, template: s.template, assets };
+  });
 }
 
 /** The input of `agent-role-plain`: the AgentRole's role properties and policy documents. */
@@ -97,6 +115,13 @@ export function buildPlain(app: App, stacks: PlainStack[], env?: typeof BENCH_EN
     for (const [id, r] of Object.entries<any>(t.Resources ?? {})) {
       for (const d of [].concat(r.DependsOn ?? [])) resources.get(id)!.addResourceDependency(resources.get(d)!);
     }
+    // The file assets, as the lightest public way stages one (what lambda.Code.fromAsset does without s3_assets.Asset).
+    (s.assets ?? []).forEach((a, i) => {
+      const staging = new AssetStaging(stack, `PlainAsset${i}`, { sourcePath: a.sourcePath });
+      stack.synthesizer.addFileAsset({
+        packaging: staging.packaging, sourceHash: staging.assetHash, fileName: staging.relativeStagedPath(stack), displayName: a.displayName,
+      });
+    });
     // After the resources, parameters and outputs in the template's order (the section order follows creation order).
     for (const section of Object.keys(t)) {
       if (section === 'Parameters') {
@@ -113,6 +138,12 @@ export function buildPlain(app: App, stacks: PlainStack[], env?: typeof BENCH_EN
     }
     return stack;
   });
+}
+
+/** Whether two assemblies hold the same templates and asset manifests for these stacks (what a plain twin must write). */
+export function sameAssembly(a: { directory: string }, b: { directory: string }, stackNames: string[]): boolean {
+  const read = (dir: string, file: string) => fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), 'utf8') : undefined;
+  return stackNames.every(n => [`${n}.template.json`, `${n}.assets.json`].every(f => read(a.directory, f) === read(b.directory, f)));
 }
 
 /** The single-construct stacks (the suites synthesize the same functions in-process to make the plain inputs). */

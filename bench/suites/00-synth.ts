@@ -1,7 +1,8 @@
 /**
  * Synth time and peak memory of the reference app against an equivalent plain
  * aws-cdk-lib app: the same resources, written as plain `CfnResource`s taken from the
- * reference app's own synthesized templates (so the baseline grows with the app).
+ * reference app's own synthesized templates (so the baseline grows with the app), and the same
+ * file assets staged (the kill switch's code), so both write the same cloud assembly.
  *
  * Twice: as `cdk synth` runs it (aws-cdk-lib's built-in CloudFormation validation on, the
  * default, on both sides), and with `CDK_VALIDATION=false`, where that validator's time (the
@@ -14,7 +15,7 @@ import { App } from 'aws-cdk-lib';
 import { buildGuardedAccountApp } from '../../examples/guarded-account';
 import { fresh, interleaved, medians } from '../fresh';
 import { row } from '../stats';
-import { buildPlain, plainStacks } from '../synth-child';
+import { buildPlain, plainStacks, sameAssembly } from '../synth-child';
 
 const REPETITIONS = 7;
 
@@ -29,10 +30,10 @@ export async function run(): Promise<void> {
   const plainApp = new App({ outdir: path.join(dir, 'plain-out') });
   buildPlain(plainApp, stacks);
   const plainAssembly = plainApp.synth();
-  const same = assembly.stacks.every(s => JSON.stringify(plainAssembly.getStackByName(s.stackName).template) === JSON.stringify(s.template));
+  const same = sameAssembly(assembly, plainAssembly, assembly.stacks.map(s => s.stackName));
 
   console.log(`Reference app: ${stacks.length} stack(s), ${resourceCount} resource(s); ${REPETITIONS} fresh processes each, interleaved, median. `
-    + `Plain app's templates identical to the reference app's: ${same ? 'yes' : 'NO'}.`);
+    + `Plain app's templates and asset manifests identical to the reference app's: ${same ? 'yes' : 'NO'}.`);
   console.log('| figure | plain aws-cdk-lib (baseline) | reference app | ratio |');
   console.log('|---|---|---|---|');
   for (const [label, env] of [['', {}], [', CDK_VALIDATION=false', { CDK_VALIDATION: 'false' }]] as Array<[string, Record<string, string>]>) {
