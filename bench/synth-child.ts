@@ -68,16 +68,21 @@ export interface PlainStack {
    * L1 app must to deploy a function's code, so both sides write the same cloud assembly.
    */
   readonly assets?: PlainAsset[];
+  /** The stack's account and Region where they are known (the asset manifest names them). */
+  readonly env?: { readonly account?: string; readonly region?: string };
 }
 
 /** The plain input of a synthesized assembly's stacks, with the file assets their asset manifests list (the template excepted). */
-export function plainStacks(stacks: Array<{ stackName: string; template: any; templateFile: string; assembly: { directory: string } }>): PlainStack[] {
+export function plainStacks(stacks: Array<{
+  stackName: string; template: any; templateFile: string; assembly: { directory: string }; environment: { account: string; region: string };
+}>): PlainStack[] {
   return stacks.map(s => {
     const manifest = path.join(s.assembly.directory, `${s.stackName}.assets.json`);
     const files = fs.existsSync(manifest) ? Object.values<any>(JSON.parse(fs.readFileSync(manifest, 'utf8')).files ?? {}) : [];
     const assets = files.filter(f => f.source.path !== s.templateFile && f.source.packaging === 'zip')
       .map(f => ({ sourcePath: path.join(s.assembly.directory, f.source.path), displayName: f.displayName }));
-    return { name: s.stackName, template: s.template, assets };
+    const known = (v: string) => v.startsWith('unknown-') ? undefined : v;
+    return { name: s.stackName, template: s.template, assets, env: { account: known(s.environment.account), region: known(s.environment.region) } };
   });
 }
 
@@ -104,7 +109,7 @@ export interface PlainOrg {
 export function buildPlain(app: App, stacks: PlainStack[], env?: typeof BENCH_ENV): Stack[] {
   return stacks.map(s => {
     const t = s.template;
-    const stack = new Stack(app, s.name, { env, description: t.Description });
+    const stack = new Stack(app, s.name, { env: env ?? s.env, description: t.Description });
     const resources = new Map<string, CfnResource>();
     for (const [id, r] of Object.entries<any>(t.Resources ?? {})) {
       const res = new CfnResource(stack, id, { type: r.Type, properties: r.Properties });
