@@ -235,13 +235,10 @@ class Loaded {
   public get rulesByAction(): Map<string, string[]> {
     if (!this.byAction) {
       const byAction = new Map<string, string[]>();
-      for (const r of this.source.ruleData()) {
-        for (const [svc, names] of Object.entries(r.actions)) {
-          for (const n of names) {
-            const a = `${svc}:${n}`;
-            if (!byAction.has(a)) byAction.set(a, []);
-            byAction.get(a)!.push(r.id);
-          }
+      for (const r of this.rules) {
+        for (const a of r.actions) {
+          if (!byAction.has(a)) byAction.set(a, []);
+          byAction.get(a)!.push(r.id);
         }
       }
       this.byAction = byAction;

@@ -89,7 +89,6 @@ export class CatalogSource {
   private readonly full = new Map<string, ServiceData>();
   private readonly headers = new Map<string, ServiceHeader>();
   private sets?: SetData;
-  private rules?: RuleData[];
   private hash?: string;
 
   private constructor(private readonly text: string) {
@@ -160,9 +159,12 @@ export class CatalogSource {
     return this.sets;
   }
 
+  /**
+   * The rules as the file has them, parsed on each call (not kept): the catalog builds its rule
+   * objects from them once, and holding both doubled the rules' share of a synth's heap.
+   */
   public ruleData(): RuleData[] {
-    if (!this.rules) this.rules = this.parsed ? this.parsed.rules : JSON.parse(`[${this.rulesText}]`) as RuleData[];
-    return this.rules;
+    return this.parsed ? this.parsed.rules : JSON.parse(`[${this.rulesText}]`) as RuleData[];
   }
 
   /** SHA-256 of the file: what precomputed packs are keyed on. */
