@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -275,6 +275,21 @@ describe('Slack and extra targets', () => {
       return `Stack/Alarm/${sev}${alarm.ruleInfo.slice(0, i).filter(x => x.severity === info.severity).length}/Resource`;
     }));
     expect(alarm.rules.map(r => r.name)).toEqual(alarm.ruleInfo.map(i => i.ruleName));
+  });
+  test('the rules\' targets follow logical IDs overridden after construction (their ARNs resolve at synth)', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const alarm = new DestructiveCallAlarm(stack, 'Alarm', { killSwitch: {} });
+    (alarm.topic.node.defaultChild as CfnResource).overrideLogicalId('AlertTopic');
+    (alarm.deadLetterQueue.node.defaultChild as CfnResource).overrideLogicalId('AlertDlq');
+    (alarm.killSwitch!.function.node.defaultChild as CfnResource).overrideLogicalId('KillSwitchFn');
+    const rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'));
+    expect(rules.length).toBe(alarm.rules.length);
+    for (const r of rules) {
+      const [first, second] = r.Properties.Targets;
+      expect(first.Arn).toEqual({ Ref: 'AlertTopic' });
+      expect(first.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': ['AlertDlq', 'Arn'] });
+      if (second && !JSON.stringify(second.Arn).includes('log-group')) expect(second.Arn).toEqual({ 'Fn::GetAtt': ['KillSwitchFn', 'Arn'] });
+    }
   });
 });
 
