@@ -9,6 +9,7 @@
  * Modes (the `-plain` ones read their content from input.json, written by the suite from the
  * guardrail side's own synthesized template, so the baseline carries the same JSON):
  *   reference | plain                 the reference app | its templates as CfnResources, its file assets staged
+ *   bare | plain                      the reference app's own workload resources as plain L2s, no guardrails | its template
  *   agent-role | agent-role-plain     one AgentRole | an iam.Role with the same managed policies and boundary
  *   scp | rcp | org-plain             one AgentScp | one AgentRcp | CfnPolicy resources with the same content
  *   alarm | alarm-plain               one DestructiveCallAlarm | its template as CfnResources, its file asset staged
@@ -174,6 +175,37 @@ export function buildConstruct(app: App, mode: string): Stack {
   return stack;
 }
 
+/**
+ * The reference app's own workload resources without any guardrail: the VPC, database, bucket,
+ * instance and table its `GuardedAccount` stack makes, written as plain aws-cdk-lib L2s with the
+ * props the example gives them. Against its own template as `CfnResource`s, it measures what
+ * aws-cdk-lib's L2s cost on those resources in any app, which the reference app's figure includes.
+ */
+export function buildBare(app: App): Stack {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const ec2: typeof import('aws-cdk-lib/aws-ec2') = require('aws-cdk-lib/aws-ec2');
+  const rds: typeof import('aws-cdk-lib/aws-rds') = require('aws-cdk-lib/aws-rds');
+  const s3: typeof import('aws-cdk-lib/aws-s3') = require('aws-cdk-lib/aws-s3');
+  const dynamodb: typeof import('aws-cdk-lib/aws-dynamodb') = require('aws-cdk-lib/aws-dynamodb');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const stack = new Stack(app, 'Bare', { env: { region: 'us-east-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+  new rds.DatabaseInstance(stack, 'Orders', {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_18 }),
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+  });
+  new s3.Bucket(stack, 'Uploads');
+  new ec2.Instance(stack, 'Worker', {
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+  });
+  new dynamodb.TableV2(stack, 'Sessions', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+  return stack;
+}
+
 /** The plain input of an AgentRole stack's template: the role's properties and its policy documents. */
 export function plainRoleOf(template: any): PlainRole {
   const res = Object.entries<any>(template.Resources);
@@ -264,6 +296,7 @@ function main(): void {
   } else {
     const app = new App({ outdir });
     if (mode === 'reference') buildGuardedAccountApp!(app);
+    else if (mode === 'bare') buildBare(app);
     else if (mode === 'plain') buildPlain(app, input);
     else if (mode === 'agent-role-plain') buildPlainRole(app, input);
     else if (mode === 'org-plain') buildPlainOrg(app, input);

@@ -15,7 +15,7 @@ import { App } from 'aws-cdk-lib';
 import { buildGuardedAccountApp } from '../../examples/guarded-account';
 import { fresh, interleaved, medians } from '../fresh';
 import { row } from '../stats';
-import { buildPlain, plainStacks, sameAssembly } from '../synth-child';
+import { buildBare, buildPlain, plainStacks, sameAssembly } from '../synth-child';
 
 const REPETITIONS = 7;
 
@@ -41,5 +41,25 @@ export async function run(): Promise<void> {
     row(`synth time (construct + synth${label})`, base.ms, ref.ms, 'ms');
     row(`peak memory (process max RSS${label})`, base.maxRssMiB, ref.maxRssMiB, 'MiB');
   }
+
+  // The same decomposition for the example's own resources: aws-cdk-lib's L2s against their own
+  // template as CfnResources, with no guardrail. The reference app's figure includes this cost.
+  const bareApp = new App({ outdir: path.join(dir, 'bare-out') });
+  buildBare(bareApp);
+  const bareAssembly = bareApp.synth();
+  const bareStacks = plainStacks(bareAssembly.stacks);
+  const bareFile = path.join(dir, 'bare.json');
+  fs.writeFileSync(bareFile, JSON.stringify(bareStacks));
+  const barePlain = new App({ outdir: path.join(dir, 'bare-plain-out') });
+  buildPlain(barePlain, bareStacks);
+  const bareSame = sameAssembly(bareAssembly, barePlain.synth(), bareAssembly.stacks.map(s => s.stackName));
+  const bareResources = bareStacks.reduce((n, s) => n + Object.keys(s.template.Resources).length, 0);
+  console.log(`\nThe example's own workload resources without guardrails (VPC, database, bucket, instance, table: ${bareResources} resources) as plain aws-cdk-lib L2s, `
+    + `against the same as CfnResources (identical templates: ${bareSame ? 'yes' : 'NO'}): what aws-cdk-lib's L2s cost on them in any app.`);
+  console.log('| figure | the same as CfnResources (baseline) | plain aws-cdk-lib L2s | ratio |');
+  console.log('|---|---|---|---|');
+  const [bareBase, bare] = interleaved(REPETITIONS, [() => fresh('plain', bareFile), () => fresh('bare')]).map(medians);
+  row('synth time (construct + synth)', bareBase.ms, bare.ms, 'ms');
+  row('peak memory (process max RSS)', bareBase.maxRssMiB, bare.maxRssMiB, 'MiB');
   fs.rmSync(dir, { recursive: true, force: true });
 }
