@@ -275,8 +275,21 @@ function catalogFile(): string {
   return path.join(ROOT, process.env.BENCH_TARGET === 'src' ? 'src' : 'lib', 'catalog', 'data', 'catalog.json');
 }
 
+/**
+ * BENCH_BALLAST=<n>: keeps n × 10,000 small objects alive from before the clock to the end, so a
+ * process holds a larger heap with no other difference (the heap-size experiment in
+ * docs/synth-speed.md: aws-cdk-lib's validator runs longer in a process with a larger live heap).
+ */
+function ballast(): unknown[] {
+  const kept: unknown[] = [];
+  const n = Number(process.env.BENCH_BALLAST ?? 0);
+  for (let i = 0; i < n * 10_000; i++) kept.push({ a: `x${i}`, b: [i, i + 1] });
+  return kept;
+}
+
 function main(): void {
   useLib();
+  const kept = ballast();
   const [mode, inputFile] = process.argv.slice(2);
   const input = inputFile ? JSON.parse(fs.readFileSync(inputFile, 'utf8')) : undefined;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
@@ -306,7 +319,7 @@ function main(): void {
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   fs.rmSync(outdir, { recursive: true, force: true });
-  process.stdout.write(JSON.stringify({ ms, maxRssMiB: peakRssMiB(), sink }));
+  process.stdout.write(JSON.stringify({ ms, maxRssMiB: peakRssMiB(), sink: sink + kept.length }));
 }
 
 if (require.main === module) main();
