@@ -25,7 +25,7 @@ import {
 import { ActionCatalog } from '../catalog/action-catalog';
 import { ActionCategory } from '../catalog/action-category';
 import { AgentIdentity } from '../identity/agent-identity';
-import { agentEventDetail } from '../identity/private/principals';
+import { agentEventDetail, agentRoleArnPatternsProblem } from '../identity/private/principals';
 import { DenyPlan } from '../policy/deny-plan';
 import { PolicyBudget } from '../policy/policy-budget';
 import { PackedEventPattern } from '../policy/policy-packer';
@@ -348,14 +348,8 @@ export class DestructiveCallAlarm extends Construct {
     }
     const trailName = props.existingTrailArn !== undefined ? trailNameOf(path, props.existingTrailArn) : undefined;
     const agentPatterns = props.agentRoleArnPatterns;
-    if (agentPatterns !== undefined) {
-      if (agentPatterns.length === 0) throw propError(path, 'agentRoleArnPatterns: [] matches no role. Remove the prop to use the agent and workload paths, or give at least one pattern.');
-      agentPatterns.forEach((p, i) => {
-        if (Token.isUnresolved(p) || !/^arn:(?:aws|aws-cn|aws-us-gov|\*):iam::(?:\d{12}|\*):role\/[\x21-\x7E]*$/.test(p)) {
-          throw propError(path, `agentRoleArnPatterns[${i}]: '${p}' is not an IAM role ARN pattern. Use a literal such as '${AgentIdentity.AGENT_ROLE_ARN_PATTERN}'.`);
-        }
-      });
-    }
+    const patternsProblem = agentPatterns && agentRoleArnPatternsProblem(agentPatterns, Token.isUnresolved);
+    if (patternsProblem) throw propError(path, patternsProblem);
     const agentsOnly = (props.principalScope ?? PrincipalScope.AGENTS) === PrincipalScope.AGENTS;
     const budget = props.patternBudget ?? PolicyBudget.EVENT_PATTERN;
     const maxRules = props.maxRules ?? DEFAULT_MAX_RULES;

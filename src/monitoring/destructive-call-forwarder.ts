@@ -9,7 +9,7 @@ import { planPatterns, RULES_PER_BUS_QUOTA, watchedPlan } from './private/patter
 import { futurePath, propError, validateRetry, validateSourceIdentityPrefix } from './private/validation';
 import { ActionCategory } from '../catalog/action-category';
 import { AgentIdentity } from '../identity/agent-identity';
-import { agentEventDetail } from '../identity/private/principals';
+import { agentEventDetail, agentRoleArnPatternsProblem } from '../identity/private/principals';
 import { PolicyBudget } from '../policy/policy-budget';
 import { ACCOUNT_ID, REGION_NAME } from '../private/aws-ids';
 
@@ -95,7 +95,6 @@ export interface DestructiveCallForwarderProps {
 }
 
 const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
-const ROLE_ARN_PATTERN = /^arn:(?:aws|aws-cn|aws-us-gov|\*):iam::(?:\d{12}|\*):role\/[\x21-\x7E]*$/;
 
 /**
  * Forwards the agents' destructive calls made in this stack's account and Region to the event
@@ -153,16 +152,8 @@ export class DestructiveCallForwarder extends Construct {
     if (Token.isUnresolved(busName) || !BUS_NAME.test(busName)) {
       throw propError(path, `alarmEventBusName: '${busName}' is not an event bus name. Use CentralAlarmBus.eventBusName ('default' unless you created a custom bus).`);
     }
-    if (props.agentRoleArnPatterns !== undefined) {
-      if (props.agentRoleArnPatterns.length === 0) {
-        throw propError(path, 'agentRoleArnPatterns: [] matches no role. Leave it out for the agent and workload paths, or give at least one pattern.');
-      }
-      props.agentRoleArnPatterns.forEach((p, i) => {
-        if (Token.isUnresolved(p) || !ROLE_ARN_PATTERN.test(p)) {
-          throw propError(path, `agentRoleArnPatterns[${i}]: '${p}' is not an IAM role ARN pattern. Use a literal such as '${AgentIdentity.AGENT_ROLE_ARN_PATTERN}'.`);
-        }
-      });
-    }
+    const patternsProblem = props.agentRoleArnPatterns && agentRoleArnPatternsProblem(props.agentRoleArnPatterns, Token.isUnresolved);
+    if (patternsProblem) throw propError(path, patternsProblem);
     if (props.categories !== undefined && props.categories.length === 0) {
       throw propError(path, 'categories: [] forwards nothing but the guard rules. Leave it out for the alarm\'s default, or name at least one ActionCategory.');
     }

@@ -1,9 +1,11 @@
+import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AgentDenyPolicies, AgentDenyPolicyOptions } from './agent-deny-policies';
 import { GuardrailsMemberStack } from './guardrails-member-stack';
 import { GuardrailsStackSet, StackSetCaller } from './guardrails-stack-set';
 import { KillSwitchMemberRole } from './kill-switch-member-role';
 import { GuardedBootstrap } from '../deploy/guarded-bootstrap';
+import { agentRoleArnPatternsProblem } from '../identity/private/principals';
 import { DestructiveCallForwarder } from '../monitoring/destructive-call-forwarder';
 import { ACCOUNT_ID, checkList, OU_OR_ROOT_ID, REGION_NAME } from '../private/aws-ids';
 import { inputError } from '../private/errors';
@@ -123,6 +125,8 @@ export class GuardrailsRollout extends Construct {
     checkList(fail, 'centralAccount', [props.centralAccount ?? ''], ACCOUNT_ID, 'the 12-digit ID of the security account, e.g. \'999999999999\'');
     checkList(fail, 'centralRegion', [props.centralRegion ?? ''], REGION_NAME, 'the Region of the central alarm, e.g. \'eu-west-1\'');
     checkList(fail, 'excludedAccountIds', props.excludedAccountIds ?? [], ACCOUNT_ID, 'a 12-digit account ID such as \'123456789012\'');
+    const patternsProblem = props.agentRoleArnPatterns && agentRoleArnPatternsProblem(props.agentRoleArnPatterns, Token.isUnresolved);
+    if (patternsProblem) throw fail(patternsProblem);
     super(scope, id);
 
     const targets = {

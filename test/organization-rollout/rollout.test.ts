@@ -65,6 +65,8 @@ describe('GuardrailsRollout', () => {
     ['a malformed central account', { centralAccount: '9999' }, /centralAccount\[0\]: '9999' is not valid\. Give the 12-digit ID of the security account/],
     ['a bad central Region', { centralRegion: 'EU-WEST-1' }, /centralRegion\[0\]: 'EU-WEST-1' is not valid/],
     ['a malformed excluded account', { excludedAccountIds: ['12345678901a'] }, /excludedAccountIds\[0\]: '12345678901a' is not valid/],
+    ['no agent role pattern', { agentRoleArnPatterns: [] }, /GuardrailsRollout 'Mgmt\/Guardrails': agentRoleArnPatterns: \[\] matches no role/],
+    ['an agent role pattern that is not a role ARN', { agentRoleArnPatterns: ['AWSReservedSSO_*'] }, /agentRoleArnPatterns\[0\]: 'AWSReservedSSO_\*' is not an IAM role ARN pattern/],
   ])('bad input: %s, and nothing is half-created', (_n, props, message) => {
     const app = new App();
     const mgmt = new Stack(app, 'Mgmt', { env: { region: 'us-east-1' } });

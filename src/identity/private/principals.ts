@@ -55,6 +55,21 @@ export function sourceIdentityPrefixProblem(prefix: string): string | undefined 
   return undefined;
 }
 
+/** An IAM role ARN pattern, literal (no token), in any partition; `*` allowed for the account and in the name. */
+const ROLE_ARN_PATTERN = /^arn:(?:aws|aws-cn|aws-us-gov|\*):iam::(?:\d{12}|\*):role\/[\x21-\x7E]*$/;
+
+/**
+ * Why a list of agent role ARN patterns (`agentRoleArnPatterns` of the alarm, the forwarder and
+ * the roll-out) cannot work, naming the prop and the fix, or undefined. `isToken` tells tokens,
+ * whose form cannot be checked.
+ */
+export function agentRoleArnPatternsProblem(patterns: string[], isToken: (v: string) => boolean): string | undefined {
+  if (patterns.length === 0) return 'agentRoleArnPatterns: [] matches no role. Leave it out for the agent and workload paths, or give at least one pattern.';
+  const i = patterns.findIndex(p => isToken(p) || !ROLE_ARN_PATTERN.test(p));
+  if (i >= 0) return `agentRoleArnPatterns[${i}]: '${patterns[i]}' is not an IAM role ARN pattern. Use a literal such as '${AgentIdentity.AGENT_ROLE_ARN_PATTERN}'.`;
+  return undefined;
+}
+
 /** The condition that a principal carries the agent tag. */
 export const AGENT_TAG_CONDITION: ConditionEntry = {
   operator: 'StringEquals', key: AgentIdentity.AGENT_TAG_CONDITION_KEY, values: [AgentIdentity.AGENT_TAG_VALUE],
