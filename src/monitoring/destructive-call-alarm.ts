@@ -642,13 +642,8 @@ export class DestructiveCallAlarm extends Construct {
     // its value is fixed once logical IDs are. One cached token each, resolved once per synth,
     // instead of each rule's references resolved (logical ID hashed) in every synthesis pass.
     const once = (value: string): string => Token.asString(Lazy.any({ produce: () => stack.resolve(value) }));
-    const delivery = {
-      deadLetterConfig: { arn: once(this.deadLetterQueue.queueArn) },
-      retryPolicy: { maximumRetryAttempts: retryAttempts, maximumEventAgeInSeconds: maxEventAge.toSeconds() },
-    };
-    const logArn = once(stack.formatArn({
-      service: 'logs', resource: 'log-group', resourceName: this.deniedLog.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    }));
+    const delivery = deliveryOf(once(this.deadLetterQueue.queueArn), retryAttempts, maxEventAge);
+    const logArn = once(this.deniedLogArn());
     const killArn = killOnCritical ? once(this.killSwitch!.function.functionArn) : undefined;
     const topicArn = once(this.topic.topicArn);
     type Input = Pick<events.CfnRule.TargetProperty, 'input' | 'inputPath' | 'inputTransformer'>;
@@ -699,7 +694,8 @@ export class DestructiveCallAlarm extends Construct {
     const killTarget = () => new DeadLetteredTarget({
       bind: () => ({ arn: this.killSwitch!.function.functionArn, targetResource: this.killSwitch!.function }),
     }, delivery);
-    const logTarget = new DeniedLogTarget(this.deniedLog, this.deadLetterQueue, retryAttempts, maxEventAge);
+    // The raw event to the denied log (the queue grants every rule of the alarm in one statement, AlarmRulesDeadLetters).
+    const logTarget = new DeadLetteredTarget({ bind: () => ({ arn: this.deniedLogArn(), targetResource: this.deniedLog }) }, delivery);
     return (id, severity, ruleName, description, pattern, alternative) => {
       const rule = new events.Rule(this, id, { ruleName, description, eventPattern: pattern });
       rule.addTarget(target(alertMessage(severity, alternative)));
@@ -709,26 +705,12 @@ export class DestructiveCallAlarm extends Construct {
       return rule.node.defaultChild as events.CfnRule;
     };
   }
-}
 
-/** Rule target that writes the raw event to the denied log, with the dead-letter queue and retry policy. */
-class DeniedLogTarget implements events.IRuleTarget {
-  constructor(
-    private readonly logGroup: logs.ILogGroup,
-    private readonly queue: sqs.IQueue,
-    private readonly retryAttempts: number,
-    private readonly maxEventAge: Duration) {}
-
-  public bind(_rule: events.IRule): events.RuleTargetConfig {
-    // The queue grants every rule of the alarm in one statement (AlarmRulesDeadLetters).
-    return {
-      arn: Stack.of(this.logGroup).formatArn({
-        service: 'logs', resource: 'log-group', resourceName: this.logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      }),
-      deadLetterConfig: { arn: this.queue.queueArn },
-      retryPolicy: { maximumRetryAttempts: this.retryAttempts, maximumEventAgeInSeconds: this.maxEventAge.toSeconds() },
-      targetResource: this.logGroup,
-    };
+  /** ARN of the denied log group as a rule target names it (without the `:*` of `logGroupArn`). */
+  private deniedLogArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'logs', resource: 'log-group', resourceName: this.deniedLog.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
 }
 
@@ -744,12 +726,18 @@ class DeadLetteredTarget implements events.IRuleTarget {
     private readonly delivery: { readonly queue: sqs.IQueue; readonly retryAttempts: number; readonly maxEventAge: Duration }) {}
 
   public bind(rule: events.IRule, id?: string): events.RuleTargetConfig {
-    return {
-      ...this.inner.bind(rule, id),
-      deadLetterConfig: { arn: this.delivery.queue.queueArn },
-      retryPolicy: { maximumRetryAttempts: this.delivery.retryAttempts, maximumEventAgeInSeconds: this.delivery.maxEventAge.toSeconds() },
-    };
+    return { ...this.inner.bind(rule, id), ...deliveryOf(this.delivery.queue.queueArn, this.delivery.retryAttempts, this.delivery.maxEventAge) };
   }
+}
+
+/** What every target of the alarm's rules carries: the dead-letter queue and the retry policy. */
+function deliveryOf(queueArn: string, retryAttempts: number, maxEventAge: Duration): {
+  deadLetterConfig: events.CfnRule.DeadLetterConfigProperty; retryPolicy: events.CfnRule.RetryPolicyProperty;
+} {
+  return {
+    deadLetterConfig: { arn: queueArn },
+    retryPolicy: { maximumRetryAttempts: retryAttempts, maximumEventAgeInSeconds: maxEventAge.toSeconds() },
+  };
 }
 
 function trailNameOf(path: string, arn: string): string | undefined {
