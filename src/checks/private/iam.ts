@@ -8,7 +8,7 @@ import { agentRoleReason, globToRegExp, holdsForAgent } from '../../identity/pri
 import { DenyGroup, DenyPlan } from '../../policy';
 import { Condition, conditionEntries, sameCondition } from '../../policy/private/conditions';
 import { setActions } from '../../policy/private/guards';
-import { allAscii, matchNames } from '../../policy/private/patterns';
+import { allAscii, matches, matchNames } from '../../policy/private/patterns';
 
 /**
  * The deny plan an agent role is checked against: every rule the identity policies of an agent
@@ -336,10 +336,9 @@ export class PolicyEvaluator {
     } else if (i <= 0) {
       out = [];
     } else if (/[*?]/.test(key.slice(0, i))) {
-      const re = new RegExp('^' + key.split('').map(c => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('') + '$');
-      out = [...this.actionSet].filter(a => re.test(a));
+      out = [...this.actionSet].filter(a => matches(key, a));
     } else if (!/[*?]/.test(key)) {
-      // A literal action: expanding it gives itself (lowercase) when the catalog has it.
+      // A literal action: itself (lowercase) when the plan has it.
       out = this.actionSet.has(key) ? [key] : [];
     } else {
       // The plan's actions of the service the pattern matches, as PolicyPacker.expand matches the
