@@ -15,7 +15,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { fresh, interleaved, Measurement, medians } from './fresh';
 import { fmt } from './stats';
-import { buildConstruct, plainOrgOf, plainRoleOf, plainStacks } from './synth-child';
+import { buildConstruct, plainOrgOf, plainRoleOf, plainTwin } from './synth-child';
 import { buildGuardedAccountApp } from '../examples/guarded-account';
 
 const NO_VALIDATION = { CDK_VALIDATION: 'false' };
@@ -29,15 +29,15 @@ function plainInputs(dir: string): Record<string, string> {
   const ref = buildGuardedAccountApp(new App({ outdir: path.join(dir, 'ref') })).synth();
   const template = (mode: string) => Template.fromStack(buildConstruct(new App(), mode)).toJSON();
   return {
-    'reference': write('reference', plainStacks(ref.stacks)),
+    'reference': plainTwin(ref, dir, 'reference').file,
     'agent-role': write('agent-role', plainRoleOf(template('agent-role'))),
     'scp': write('scp', plainOrgOf(template('scp'))),
     'rcp': write('rcp', plainOrgOf(template('rcp'))),
-    'alarm': write('alarm', plainStacks((() => {
+    'alarm': plainTwin((() => {
       const app = new App({ outdir: path.join(dir, 'alarm') });
       buildConstruct(app, 'alarm');
       return app.synth();
-    })().stacks)),
+    })(), dir, 'alarm').file,
   };
 }
 

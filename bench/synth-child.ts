@@ -74,7 +74,7 @@ export interface PlainStack {
 }
 
 /** The plain input of a synthesized assembly's stacks, with the file assets their asset manifests list (the template excepted). */
-export function plainStacks(stacks: Array<{
+function plainStacks(stacks: Array<{
   stackName: string; template: any; templateFile: string; assembly: { directory: string }; environment: { account: string; region: string };
 }>): PlainStack[] {
   return stacks.map(s => {
@@ -107,10 +107,10 @@ export interface PlainOrg {
  * DependsOn, deletion and replace policies), the parameters (the synthesizer adds BootstrapVersion
  * and its rule itself), the outputs and the description.
  */
-export function buildPlain(app: App, stacks: PlainStack[], env?: typeof BENCH_ENV): Stack[] {
+export function buildPlain(app: App, stacks: PlainStack[]): Stack[] {
   return stacks.map(s => {
     const t = s.template;
-    const stack = new Stack(app, s.name, { env: env ?? s.env, description: t.Description });
+    const stack = new Stack(app, s.name, { env: s.env, description: t.Description });
     const resources = new Map<string, CfnResource>();
     for (const [id, r] of Object.entries<any>(t.Resources ?? {})) {
       const res = new CfnResource(stack, id, { type: r.Type, properties: r.Properties });
@@ -147,9 +147,37 @@ export function buildPlain(app: App, stacks: PlainStack[], env?: typeof BENCH_EN
 }
 
 /** Whether two assemblies hold the same templates and asset manifests for these stacks (what a plain twin must write). */
-export function sameAssembly(a: { directory: string }, b: { directory: string }, stackNames: string[]): boolean {
+function sameAssembly(a: { directory: string }, b: { directory: string }, stackNames: string[]): boolean {
   const read = (dir: string, file: string) => fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), 'utf8') : undefined;
   return stackNames.every(n => [`${n}.template.json`, `${n}.assets.json`].every(f => read(a.directory, f) === read(b.directory, f)));
+}
+
+/** The plain twin of a synthesized assembly, for the suites. */
+export interface PlainTwin {
+  /** The input file of a `plain` child. */
+  readonly file: string;
+  /** Resources in the assembly's stacks. */
+  readonly resources: number;
+  /** Whether the twin writes the same templates and asset manifests (else the two sides do not do the same work). */
+  readonly same: boolean;
+}
+
+/**
+ * Writes the plain input of `assembly` to `dir/<name>.json`, synthesizes the twin in
+ * `dir/<name>-plain-out` and compares the two. The assembly's directory must outlive the
+ * measurements: the twin stages its file assets from there.
+ */
+export function plainTwin(assembly: { directory: string; stacks: Parameters<typeof plainStacks>[0] }, dir: string, name: string): PlainTwin {
+  const stacks = plainStacks(assembly.stacks);
+  const file = path.join(dir, `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify(stacks));
+  const app = new App({ outdir: path.join(dir, `${name}-plain-out`) });
+  buildPlain(app, stacks);
+  return {
+    file,
+    resources: stacks.reduce((n, s) => n + Object.keys(s.template.Resources ?? {}).length, 0),
+    same: sameAssembly(assembly, app.synth(), stacks.map(s => s.name)),
+  };
 }
 
 /** The single-construct stacks (the suites synthesize the same functions in-process to make the plain inputs). */
@@ -310,10 +338,9 @@ function main(): void {
     const app = new App({ outdir });
     if (mode === 'reference') buildGuardedAccountApp!(app);
     else if (mode === 'bare') buildBare(app);
-    else if (mode === 'plain') buildPlain(app, input);
+    else if (mode === 'plain' || mode === 'alarm-plain') buildPlain(app, input);
     else if (mode === 'agent-role-plain') buildPlainRole(app, input);
     else if (mode === 'org-plain') buildPlainOrg(app, input);
-    else if (mode === 'alarm-plain') buildPlain(app, input, BENCH_ENV);
     else buildConstruct(app, mode);
     app.synth();
   }

@@ -15,29 +15,21 @@ import { App } from 'aws-cdk-lib';
 import { buildGuardedAccountApp } from '../../examples/guarded-account';
 import { fresh, interleaved, medians } from '../fresh';
 import { row } from '../stats';
-import { buildBare, buildPlain, plainStacks, sameAssembly } from '../synth-child';
+import { buildBare, plainTwin } from '../synth-child';
 
 const REPETITIONS = 7;
 
 export async function run(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-plain-'));
   const assembly = buildGuardedAccountApp(new App({ outdir: path.join(dir, 'out') })).synth();
-  const stacks = plainStacks(assembly.stacks);
-  const resourceCount = stacks.reduce((n, s) => n + Object.keys(s.template.Resources).length, 0);
-  const plainFile = path.join(dir, 'plain.json');
-  fs.writeFileSync(plainFile, JSON.stringify(stacks));
-  // The baseline must synthesize the same templates, or the two sides would not do the same work.
-  const plainApp = new App({ outdir: path.join(dir, 'plain-out') });
-  buildPlain(plainApp, stacks);
-  const plainAssembly = plainApp.synth();
-  const same = sameAssembly(assembly, plainAssembly, assembly.stacks.map(s => s.stackName));
+  const twin = plainTwin(assembly, dir, 'reference');
 
-  console.log(`Reference app: ${stacks.length} stack(s), ${resourceCount} resource(s); ${REPETITIONS} fresh processes each, interleaved, median. `
-    + `Plain app's templates and asset manifests identical to the reference app's: ${same ? 'yes' : 'NO'}.`);
+  console.log(`Reference app: ${assembly.stacks.length} stack(s), ${twin.resources} resource(s); ${REPETITIONS} fresh processes each, interleaved, median. `
+    + `Plain app's templates and asset manifests identical to the reference app's: ${twin.same ? 'yes' : 'NO'}.`);
   console.log('| figure | plain aws-cdk-lib (baseline) | reference app | ratio |');
   console.log('|---|---|---|---|');
   for (const [label, env] of [['', {}], [', CDK_VALIDATION=false', { CDK_VALIDATION: 'false' }]] as Array<[string, Record<string, string>]>) {
-    const [base, ref] = interleaved(REPETITIONS, [() => fresh('plain', plainFile, env), () => fresh('reference', undefined, env)]).map(medians);
+    const [base, ref] = interleaved(REPETITIONS, [() => fresh('plain', twin.file, env), () => fresh('reference', undefined, env)]).map(medians);
     row(`synth time (construct + synth${label})`, base.ms, ref.ms, 'ms');
     row(`peak memory (process max RSS${label})`, base.maxRssMiB, ref.maxRssMiB, 'MiB');
   }
@@ -46,19 +38,12 @@ export async function run(): Promise<void> {
   // template as CfnResources, with no guardrail. The reference app's figure includes this cost.
   const bareApp = new App({ outdir: path.join(dir, 'bare-out') });
   buildBare(bareApp);
-  const bareAssembly = bareApp.synth();
-  const bareStacks = plainStacks(bareAssembly.stacks);
-  const bareFile = path.join(dir, 'bare.json');
-  fs.writeFileSync(bareFile, JSON.stringify(bareStacks));
-  const barePlain = new App({ outdir: path.join(dir, 'bare-plain-out') });
-  buildPlain(barePlain, bareStacks);
-  const bareSame = sameAssembly(bareAssembly, barePlain.synth(), bareAssembly.stacks.map(s => s.stackName));
-  const bareResources = bareStacks.reduce((n, s) => n + Object.keys(s.template.Resources).length, 0);
-  console.log(`\nThe example's own workload resources without guardrails (VPC, database, bucket, instance, table: ${bareResources} resources) as plain aws-cdk-lib L2s, `
-    + `against the same as CfnResources (identical templates: ${bareSame ? 'yes' : 'NO'}): what aws-cdk-lib's L2s cost on them in any app.`);
+  const bareTwin = plainTwin(bareApp.synth(), dir, 'bare');
+  console.log(`\nThe example's own workload resources without guardrails (VPC, database, bucket, instance, table: ${bareTwin.resources} resources) as plain aws-cdk-lib L2s, `
+    + `against the same as CfnResources (identical templates: ${bareTwin.same ? 'yes' : 'NO'}): what aws-cdk-lib's L2s cost on them in any app.`);
   console.log('| figure | the same as CfnResources (baseline) | plain aws-cdk-lib L2s | ratio |');
   console.log('|---|---|---|---|');
-  const [bareBase, bare] = interleaved(REPETITIONS, [() => fresh('plain', bareFile), () => fresh('bare')]).map(medians);
+  const [bareBase, bare] = interleaved(REPETITIONS, [() => fresh('plain', bareTwin.file), () => fresh('bare')]).map(medians);
   row('synth time (construct + synth)', bareBase.ms, bare.ms, 'ms');
   row('peak memory (process max RSS)', bareBase.maxRssMiB, bare.maxRssMiB, 'MiB');
   fs.rmSync(dir, { recursive: true, force: true });

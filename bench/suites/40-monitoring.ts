@@ -22,7 +22,7 @@ import { matchesPattern } from '../../test/harness/event-pattern';
 import * as r from '../../test/monitoring/records';
 import { fresh, interleaved, medians } from '../fresh';
 import { fmt, median, row } from '../stats';
-import { BENCH_ENV, buildConstruct, buildPlain, plainStacks, sameAssembly } from '../synth-child';
+import { buildConstruct, plainTwin } from '../synth-child';
 
 const REPETITIONS = 7;
 
@@ -63,18 +63,11 @@ export async function run(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-alarm-'));
   const guardedApp = new App({ outdir: path.join(dir, 'alarm-out') });
   buildConstruct(guardedApp, 'alarm');
-  const assembly = guardedApp.synth();
-  const t = assembly.getStackByName('Bench').template;
-  const plain = plainStacks(assembly.stacks);
-  const plainFile = path.join(dir, 'alarm.json');
-  fs.writeFileSync(plainFile, JSON.stringify(plain));
-  const plainApp = new App({ outdir: path.join(dir, 'plain-out') });
-  buildPlain(plainApp, plain, BENCH_ENV);
-  const same = sameAssembly(assembly, plainApp.synth(), ['Bench']);
+  const twin = plainTwin(guardedApp.synth(), dir, 'alarm');
   const env = { CDK_VALIDATION: 'false' };
-  const [base, guarded] = interleaved(REPETITIONS, [() => fresh('alarm-plain', plainFile, env), () => fresh('alarm', undefined, env)]).map(medians);
+  const [base, guarded] = interleaved(REPETITIONS, [() => fresh('alarm-plain', twin.file, env), () => fresh('alarm', undefined, env)]).map(medians);
   fs.rmSync(dir, { recursive: true, force: true });
-  row(`construct + synth, ${REPETITIONS} fresh processes (baseline: the same ${Object.keys(t.Resources).length} resources as plain L1s and its file asset staged; same template and asset manifest: ${same ? 'yes' : 'NO'})`, base.ms, guarded.ms, 'ms');
+  row(`construct + synth, ${REPETITIONS} fresh processes (baseline: the same ${twin.resources} resources as plain L1s and its file asset staged; same template and asset manifest: ${twin.same ? 'yes' : 'NO'})`, base.ms, guarded.ms, 'ms');
   row('peak memory, fresh process (same baseline)', base.maxRssMiB, guarded.maxRssMiB, 'MiB');
 
   // ---- matching throughput ----
