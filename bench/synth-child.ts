@@ -9,6 +9,7 @@
  * Modes (the `-plain` ones read their content from input.json, written by the suite from the
  * guardrail side's own synthesized template, so the baseline carries the same JSON):
  *   reference | plain                 the reference app | its templates as CfnResources, its file assets staged
+ *                                     (or, from a workload twin's input, its workload as the example's L2s and the rest as CfnResources)
  *   bare | plain                      the reference app's own workload resources as plain L2s, no guardrails | its template
  *   agent-role | agent-role-plain     one AgentRole | an iam.Role with the same managed policies and boundary
  *   scp | rcp | org-plain             one AgentScp | one AgentRcp | CfnPolicy resources with the same content
@@ -23,6 +24,7 @@ import * as path from 'path';
 import { App, AssetStaging, CfnDeletionPolicy, CfnOutput, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
+import { IConstruct } from 'constructs';
 
 /**
  * The library as its users load it: the JavaScript that `npx projen compile` writes to lib/ (every
@@ -71,6 +73,21 @@ export interface PlainStack {
   readonly assets?: PlainAsset[];
   /** The stack's account and Region where they are known (the asset manifest names them). */
   readonly env?: { readonly account?: string; readonly region?: string };
+  /**
+   * Set in the `GuardedAccount` stack of a workload twin: that stack starts with the example's own
+   * workload resources written as the same aws-cdk-lib L2s as the example (`buildWorkload`); the
+   * template then holds only the other resources, and these overrides give the workload's L1s the
+   * values the guardrails set on them (deletion protection, retention, tags, ...).
+   */
+  readonly workload?: WorkloadInput;
+}
+
+/** The workload part of a twin's stack: what the L2s make, and the guardrails' changes to it. */
+export interface WorkloadInput {
+  /** Logical ID → construct path (under the stack) of each L1 the workload's L2s make. */
+  readonly ids: Record<string, string>;
+  /** Escape-hatch overrides on those L1s (construct path under the stack, override path, value; no value: a deletion). */
+  readonly overrides: Array<{ readonly path: string; readonly override: string; readonly value?: unknown }>;
 }
 
 /** The plain input of a synthesized assembly's stacks, with the file assets their asset manifests list (the template excepted). */
@@ -112,6 +129,15 @@ export function buildPlain(app: App, stacks: PlainStack[]): Stack[] {
     const t = s.template;
     const stack = new Stack(app, s.name, { env: s.env, description: t.Description });
     const resources = new Map<string, CfnResource>();
+    if (s.workload) {
+      buildWorkload(stack);
+      const l1 = (p: string) => p.split('/').reduce<IConstruct>((c, id) => c.node.findChild(id), stack) as CfnResource;
+      for (const o of s.workload.overrides) {
+        if (o.value === undefined) l1(o.path).addDeletionOverride(o.override);
+        else l1(o.path).addOverride(o.override, o.value);
+      }
+      Object.entries(s.workload.ids).forEach(([id, p]) => resources.set(id, l1(p)));
+    }
     for (const [id, r] of Object.entries<any>(t.Resources ?? {})) {
       const res = new CfnResource(stack, id, { type: r.Type, properties: r.Properties });
       if (r.DeletionPolicy) res.cfnOptions.deletionPolicy = r.DeletionPolicy as CfnDeletionPolicy;
@@ -206,17 +232,24 @@ export function buildConstruct(app: App, mode: string): Stack {
 /**
  * The reference app's own workload resources without any guardrail: the VPC, database, bucket,
  * instance and table its `GuardedAccount` stack makes, written as plain aws-cdk-lib L2s with the
- * props the example gives them. Against its own template as `CfnResource`s, it measures what
- * aws-cdk-lib's L2s cost on those resources in any app, which the reference app's figure includes.
+ * props the example gives them (mirrors `GuardedAccountStack` in examples/guarded-account.ts: keep
+ * them in step). Against its own template as `CfnResource`s, it measures what aws-cdk-lib's L2s
+ * cost on those resources in any app, which the reference app's figure includes.
  */
 export function buildBare(app: App): Stack {
+  const stack = new Stack(app, 'Bare', { env: { region: 'us-east-1' } });
+  buildWorkload(stack);
+  return stack;
+}
+
+/** Adds the example's workload resources (as plain L2s, the example's ids and props) to a stack. */
+export function buildWorkload(stack: Stack): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const ec2: typeof import('aws-cdk-lib/aws-ec2') = require('aws-cdk-lib/aws-ec2');
   const rds: typeof import('aws-cdk-lib/aws-rds') = require('aws-cdk-lib/aws-rds');
   const s3: typeof import('aws-cdk-lib/aws-s3') = require('aws-cdk-lib/aws-s3');
   const dynamodb: typeof import('aws-cdk-lib/aws-dynamodb') = require('aws-cdk-lib/aws-dynamodb');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const stack = new Stack(app, 'Bare', { env: { region: 'us-east-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
   new rds.DatabaseInstance(stack, 'Orders', {
     engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_18 }),
@@ -231,7 +264,71 @@ export function buildBare(app: App): Stack {
     machineImage: ec2.MachineImage.latestAmazonLinux2023(),
   });
   new dynamodb.TableV2(stack, 'Sessions', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
-  return stack;
+}
+
+/** The escape-hatch overrides that turn one synthesized resource into another (objects merge key by key, anything else is replaced). */
+function overridesOf(from: any, to: any, prefix: string, out: Array<{ override: string; value?: unknown }>): void {
+  const isObject = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
+  for (const k of new Set([...Object.keys(from), ...Object.keys(to)])) {
+    const p = prefix + k.replace(/\./g, '\\.');
+    if (!(k in to)) out.push({ override: p });
+    else if (isObject(from[k]) && isObject(to[k])) overridesOf(from[k], to[k], `${p}.`, out);
+    else if (JSON.stringify(from[k]) !== JSON.stringify(to[k])) out.push({ override: p, value: to[k] });
+  }
+}
+
+/** JSON with every object's keys sorted: equal for two templates that differ only in key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => x && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.keys(x).sort().map(k => [k, x[k]])) : x);
+}
+
+/**
+ * The workload twin of the reference app: the same templates, with the example's own workload
+ * resources in `stackName` written as the same aws-cdk-lib L2s as the example (with the values the
+ * guardrails give them as overrides), and everything the guardrails add as `CfnResource`s. Against
+ * it, the reference app's figure is what the guardrails cost an app that already has its
+ * workload. `same` compares the templates up to key order (overrides and `CfnResource`s place
+ * keys and resources in another order) and the asset manifests byte for byte.
+ */
+export function workloadTwin(assembly: { directory: string; stacks: Parameters<typeof plainStacks>[0] }, dir: string, name: string,
+  stackName: string): PlainTwin {
+  const stacks = plainStacks(assembly.stacks).map(s => {
+    if (s.name !== stackName) return s;
+    const app = new App({ outdir: path.join(dir, `${name}-workload-out`) });
+    const stack = new Stack(app, s.name, { env: s.env });
+    buildWorkload(stack);
+    const own = app.synth().getStackByName(s.name).template;
+    const ids: Record<string, string> = {};
+    for (const c of stack.node.findAll()) {
+      if (c instanceof CfnResource) ids[stack.resolve(c.logicalId)] = c.node.path.slice(stack.node.path.length + 1);
+    }
+    const overrides: Array<{ path: string; override: string; value?: unknown }> = [];
+    for (const [id, p] of Object.entries(ids)) {
+      const found: Array<{ override: string; value?: unknown }> = [];
+      overridesOf(own.Resources[id], s.template.Resources[id], '', found);
+      overrides.push(...found.map(o => ({ path: p, ...o })));
+    }
+    const rest = (section: string) => Object.fromEntries(Object.entries<any>(s.template[section] ?? {}).filter(([id]) => !(own[section] ?? {})[id]));
+    return { ...s, template: { ...s.template, Resources: rest('Resources'), Parameters: rest('Parameters') }, workload: { ids, overrides } };
+  });
+  const file = path.join(dir, `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify(stacks));
+  const app = new App({ outdir: path.join(dir, `${name}-plain-out`) });
+  buildPlain(app, stacks);
+  const twin = app.synth();
+  const read = (d: string, f: string) => fs.existsSync(path.join(d, f)) ? JSON.parse(fs.readFileSync(path.join(d, f), 'utf8')) : undefined;
+  // The asset manifest names the template by its hash, which follows its key order: compared without it.
+  const fileAssets = (d: string, n: string) => {
+    const m = read(d, `${n}.assets.json`);
+    return m && { ...m, files: Object.fromEntries(Object.entries<any>(m.files ?? {}).filter(([, f]) => f.source.path !== `${n}.template.json`)) };
+  };
+  return {
+    file,
+    resources: assembly.stacks.reduce((n, s) => n + Object.keys(s.template.Resources ?? {}).length, 0),
+    same: stacks.every(s => canonical(read(assembly.directory, `${s.name}.template.json`)) === canonical(read(twin.directory, `${s.name}.template.json`))
+      && canonical(fileAssets(assembly.directory, s.name)) === canonical(fileAssets(twin.directory, s.name))),
+  };
 }
 
 /** The plain input of an AgentRole stack's template: the role's properties and its policy documents. */
