@@ -2,6 +2,7 @@
 import * as path from 'path';
 import { ActionCategory } from './action-category';
 import { ActionSet, CatalogRule, DeployException, DeployOwnershipMark, EnforcementPoint, RuleCondition } from './catalog-rule';
+import { registerCache } from './private/caches';
 import { CatalogSource, HeadData } from './private/catalog-source';
 
 /** Filter for `ActionCatalog.actions()`. */
@@ -149,6 +150,10 @@ export interface ActionExplanation {
   /** A plain-text account: what is refused, why, and what to do instead. */
   readonly summary: string;
 }
+
+/** The parsed catalog, on first use; dropped with the other caches (private/caches.ts). */
+let loaded: Loaded | undefined;
+registerCache(() => { loaded = undefined; }, () => loaded !== undefined);
 
 /** What the catalog has indexed so far: each index is built the first time it is needed. */
 class Loaded {
@@ -531,8 +536,6 @@ export class ActionCatalog {
     return ActionCatalog.load().source.digest();
   }
 
-  private static cache?: Loaded;
-
   private static mask(categories: ActionCategory[]): number {
     const { data } = ActionCatalog.load();
     let mask = 0;
@@ -545,8 +548,8 @@ export class ActionCatalog {
   }
 
   private static load(): Loaded {
-    if (!ActionCatalog.cache) ActionCatalog.cache = new Loaded(CatalogSource.read(path.join(__dirname, 'data', 'catalog.json')));
-    return ActionCatalog.cache;
+    if (!loaded) loaded = new Loaded(CatalogSource.read(path.join(__dirname, 'data', 'catalog.json')));
+    return loaded;
   }
 
   private constructor() {}

@@ -4,6 +4,7 @@ import {
   IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { releaseCaches } from '../catalog/private/caches';
 import { PolicyBudget } from '../policy';
 import { FindingSeverity, FindingStatus, GuardrailFinding, GuardrailRuleInfo } from './guardrail-finding';
 import { AppModel, AssemblyLoader } from './private/assembly';
@@ -145,6 +146,9 @@ export class AgentGuardrailsChecks implements IPolicyValidationPlugin {
       acknowledged: findings.filter(f => f.status === FindingStatus.ACKNOWLEDGED)
         .map(f => ({ ruleId: f.ruleId, at: f.acknowledgedAt, reason: f.acknowledgementReason, resource: f.constructPath })),
     }, undefined, 2));
+    // The checks are the library's last reader of the catalog in a synthesis: drop its caches
+    // before aws-cdk-lib's validator runs (rebuilt, the same, on any later use).
+    releaseCaches();
     return this.toReport(findings);
   }
 

@@ -2,6 +2,7 @@ import { ActionCatalog } from '../catalog/action-catalog';
 import { ActionCategory } from '../catalog/action-category';
 import { CatalogRule, DeployOwnershipMark, EnforcementPoint, RuleCondition } from '../catalog/catalog-rule';
 import { mergeConditionLists } from './private/conditions';
+import { registerMapCache } from '../catalog/private/caches';
 import { AgentIdentity } from '../identity/agent-identity';
 import { NOT_EPHEMERAL_CONDITION } from '../identity/private/principals';
 
@@ -83,6 +84,10 @@ export interface DenyGroup {
   readonly eventDetailJson?: string;
 }
 
+/** Plans by options: constructs ask for the same plan many times in one synth. */
+const PLANS = new Map<string, DenyPlan>();
+registerMapCache(PLANS);
+
 /**
  * The one deny plan: the catalog's rules, selected for an enforcement point and options, grouped
  * by the conditions they are denied under. AgentRole, its boundary, AgentScp, AgentRcp, the
@@ -123,15 +128,13 @@ export class DenyPlan {
     const key = JSON.stringify([options.point, [...categories].sort(), options.allowEphemeralDeletes === true,
       options.services ? [...options.services].sort() : null, options.exceptActions ? [...options.exceptActions].sort() : null, optIn,
       options.deployer === true]);
-    const hit = DenyPlan.cache.get(key);
+    const hit = PLANS.get(key);
     if (hit) return hit;
     const plan = new DenyPlan(options.point, categories, options.allowEphemeralDeletes === true, options.services,
       options.exceptActions ?? [], optIn, options.deployer === true);
-    DenyPlan.cache.set(key, plan);
+    PLANS.set(key, plan);
     return plan;
   }
-
-  private static readonly cache = new Map<string, DenyPlan>();
 
   /** The enforcement point. */
   public readonly point: EnforcementPoint;

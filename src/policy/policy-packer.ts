@@ -4,6 +4,7 @@ import { PolicyBudget } from './policy-budget';
 import { allAscii, compressService, matchNames } from './private/patterns';
 import { hasToken, lookup, packKey, remember } from './private/precomputed';
 import { ActionCatalog } from '../catalog/action-catalog';
+import { registerMapCache } from '../catalog/private/caches';
 
 /** Options for `PolicyPacker.pack()`. */
 export interface PackOptions {
@@ -157,6 +158,7 @@ function sum(counts: number[]): number {
 
 /** Action names of one service, lower-cased alongside, for `expand`. */
 const SERVICE_NAMES = new Map<string, { names: string[]; lower: string[]; ascii: boolean }>();
+registerMapCache(SERVICE_NAMES);
 
 function serviceNames(svc: string): { names: string[]; lower: string[]; ascii: boolean } {
   let hit = SERVICE_NAMES.get(svc);

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { buildUnguardedApp, findingsOf, newApp, newStack } from './apps';
+import { buildGuardedApp, buildUnguardedApp, findingsOf, newApp, newStack } from './apps';
+import { cachesHeld } from '../../src/catalog/private/caches';
 import { AgentGuardrailsChecks, FindingStatus, GuardrailLayer } from '../../src/checks';
 
 const LONG_REASON = 'Scratch bucket for build artifacts; rebuilt from CI on demand.';
@@ -135,5 +136,39 @@ describe('rules', () => {
 
   test('the rules that guard against the agent itself cannot be acknowledged', () => {
     expect(rules.filter(r => !r.acknowledgeable).map(r => r.id)).toEqual(['AG-IAM1', 'AG-IAM2', 'AG-MON1']);
+  });
+});
+
+describe('the catalog caches after the checks', () => {
+  /** A guarded app, the plugin registered or not; its templates as written to its cloud assembly. */
+  function templatesOf(withPlugin: boolean): string[] {
+    const app = newApp();
+    if (withPlugin) Validations.of(app).addPlugins(new AgentGuardrailsChecks());
+    buildGuardedApp(app);
+    try {
+      app.synth();
+    } catch {
+      // a finding fails synthesis after the templates are written: only they are compared here
+    }
+    return fs.readdirSync(app.outdir).filter(f => f.endsWith('.template.json')).sort()
+      .map(f => fs.readFileSync(path.join(app.outdir, f), 'utf8'));
+  }
+
+  test('the plugin drops them once it has run, and an app built afterwards synthesizes the same templates', () => {
+    const before = templatesOf(false);
+    expect(cachesHeld()).toBeGreaterThan(3); // the catalog, deny plans, packs, service names
+    const checked = templatesOf(true);
+    expect(cachesHeld()).toBe(0);
+    const after = templatesOf(false);
+    expect(cachesHeld()).toBeGreaterThan(3);
+    expect(checked).toEqual(before);
+    expect(after).toEqual(before);
+  });
+
+  test('validateScope and findings keep them (a test or a script asks again)', () => {
+    const app = newApp();
+    buildGuardedApp(app);
+    new AgentGuardrailsChecks().validateScope(app);
+    expect(cachesHeld()).toBeGreaterThan(0);
   });
 });

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { StackModel, TemplateResource, tagsOf } from './assembly';
 import { asList, isUnknown, refMarker, resolve } from './intrinsics';
 import { ActionCatalog, EnforcementPoint } from '../../catalog';
+import { registerCache } from '../../catalog/private/caches';
 import { AgentIdentity } from '../../identity';
 import { agentRoleReason, globToRegExp, holdsForAgent } from '../../identity/private/principals';
 import { DenyGroup, DenyPlan } from '../../policy';
@@ -87,6 +88,7 @@ interface ManagedPolicyData {
 }
 
 let managedTable: Record<string, ManagedPolicyData> | undefined;
+registerCache(() => { managedTable = undefined; }, () => managedTable !== undefined);
 
 /**
  * Statements of the AWS managed policies whose effect on the catalog is known offline:

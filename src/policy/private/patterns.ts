@@ -7,6 +7,7 @@
  * actions case-insensitively) is in the set; the shortest such pattern covering an
  * action wins. Actions no pattern covers are listed by name.
  */
+import { registerMapCache } from '../../catalog/private/caches';
 
 /** Splits an action name into CamelCase words; an all-caps name (`DELETE`) is one word. */
 export function words(name: string): string[] {
@@ -16,6 +17,7 @@ export function words(name: string): string[] {
 
 /** Results by input: constructs pack the same sets many times in one synth. */
 const CACHE = new Map<string, string[]>();
+registerMapCache(CACHE);
 
 /** Compresses `names` (a subset of `all`, both action names of one service) into patterns without the prefix. */
 export function compressService(all: string[], names: Set<string>, allowServiceWildcard = true): string[] {
@@ -60,6 +62,7 @@ function compress(all: string[], names: Set<string>, allowServiceWildcard: boole
 
 /** Compiled patterns: one regular expression per pattern, not per call. */
 const REGEXPS = new Map<string, RegExp>();
+registerMapCache(REGEXPS);
 
 function regexpOf(pattern: string): RegExp {
   let re = REGEXPS.get(pattern);

@@ -20,6 +20,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ActionCatalog } from '../../catalog/action-catalog';
+import { registerCache, registerMapCache } from '../../catalog/private/caches';
 
 /** The generated file, next to the compiled code (`lib/policy/data/packs.json` in the package). */
 export const PACKS_FILE = path.join(__dirname, '..', 'data', 'packs.json');
@@ -134,6 +135,8 @@ const MEMORY = new Map<string, unknown>();
 const MEMORY_LIMIT = 512;
 
 let store: PackStore | undefined;
+registerMapCache(MEMORY);
+registerCache(() => { store = undefined; }, () => store !== undefined);
 let digest: string | undefined;
 let code: string | undefined | null = null;
 let recording: Map<string, unknown> | undefined;
