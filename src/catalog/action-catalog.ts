@@ -152,8 +152,8 @@ export interface ActionExplanation {
 }
 
 /** The parsed catalog, on first use; dropped with the other caches (private/caches.ts). */
-let loaded: Loaded | undefined;
-registerCache(() => { loaded = undefined; }, () => loaded !== undefined);
+let parsed: Loaded | undefined;
+registerCache(() => { parsed = undefined; }, () => parsed !== undefined);
 
 /** What the catalog has indexed so far: each index is built the first time it is needed. */
 class Loaded {
@@ -548,8 +548,8 @@ export class ActionCatalog {
   }
 
   private static load(): Loaded {
-    if (!loaded) loaded = new Loaded(CatalogSource.read(path.join(__dirname, 'data', 'catalog.json')));
-    return loaded;
+    if (!parsed) parsed = new Loaded(CatalogSource.read(path.join(__dirname, 'data', 'catalog.json')));
+    return parsed;
   }
 
   private constructor() {}
