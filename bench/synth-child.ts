@@ -178,6 +178,20 @@ function sameAssembly(a: { directory: string }, b: { directory: string }, stackN
   return stackNames.every(n => [`${n}.template.json`, `${n}.assets.json`].every(f => read(a.directory, f) === read(b.directory, f)));
 }
 
+/**
+ * Whether two assemblies hold the same templates up to key order, and the same asset manifests
+ * apart from the template's own entry (named by the template's hash, which follows its key order).
+ */
+function sameUpToKeyOrder(a: { directory: string }, b: { directory: string }, stackNames: string[]): boolean {
+  const read = (dir: string, file: string) => fs.existsSync(path.join(dir, file)) ? JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) : undefined;
+  const fileAssets = (dir: string, n: string) => {
+    const m = read(dir, `${n}.assets.json`);
+    return m && { ...m, files: Object.fromEntries(Object.entries<any>(m.files ?? {}).filter(([, f]) => f.source.path !== `${n}.template.json`)) };
+  };
+  return stackNames.every(n => canonical(read(a.directory, `${n}.template.json`)) === canonical(read(b.directory, `${n}.template.json`))
+    && canonical(fileAssets(a.directory, n)) === canonical(fileAssets(b.directory, n)));
+}
+
 /** The plain twin of a synthesized assembly, for the suites. */
 export interface PlainTwin {
   /** The input file of a `plain` child. */
@@ -194,15 +208,20 @@ export interface PlainTwin {
  * measurements: the twin stages its file assets from there.
  */
 export function plainTwin(assembly: { directory: string; stacks: Parameters<typeof plainStacks>[0] }, dir: string, name: string): PlainTwin {
-  const stacks = plainStacks(assembly.stacks);
+  return writeTwin(assembly, plainStacks(assembly.stacks), dir, name, sameAssembly);
+}
+
+/** Writes a twin's input to `dir/<name>.json`, synthesizes it in `dir/<name>-plain-out` and compares it with `assembly` by `same`. */
+function writeTwin(assembly: { directory: string; stacks: Parameters<typeof plainStacks>[0] }, stacks: PlainStack[], dir: string, name: string,
+  same: (a: { directory: string }, b: { directory: string }, stackNames: string[]) => boolean): PlainTwin {
   const file = path.join(dir, `${name}.json`);
   fs.writeFileSync(file, JSON.stringify(stacks));
   const app = new App({ outdir: path.join(dir, `${name}-plain-out`) });
   buildPlain(app, stacks);
   return {
     file,
-    resources: stacks.reduce((n, s) => n + Object.keys(s.template.Resources ?? {}).length, 0),
-    same: sameAssembly(assembly, app.synth(), stacks.map(s => s.name)),
+    resources: assembly.stacks.reduce((n, s) => n + Object.keys(s.template.Resources ?? {}).length, 0),
+    same: same(assembly, app.synth(), stacks.map(s => s.name)),
   };
 }
 
@@ -312,23 +331,7 @@ export function workloadTwin(assembly: { directory: string; stacks: Parameters<t
     const rest = (section: string) => Object.fromEntries(Object.entries<any>(s.template[section] ?? {}).filter(([id]) => !(own[section] ?? {})[id]));
     return { ...s, template: { ...s.template, Resources: rest('Resources'), Parameters: rest('Parameters') }, workload: { ids, overrides } };
   });
-  const file = path.join(dir, `${name}.json`);
-  fs.writeFileSync(file, JSON.stringify(stacks));
-  const app = new App({ outdir: path.join(dir, `${name}-plain-out`) });
-  buildPlain(app, stacks);
-  const twin = app.synth();
-  const read = (d: string, f: string) => fs.existsSync(path.join(d, f)) ? JSON.parse(fs.readFileSync(path.join(d, f), 'utf8')) : undefined;
-  // The asset manifest names the template by its hash, which follows its key order: compared without it.
-  const fileAssets = (d: string, n: string) => {
-    const m = read(d, `${n}.assets.json`);
-    return m && { ...m, files: Object.fromEntries(Object.entries<any>(m.files ?? {}).filter(([, f]) => f.source.path !== `${n}.template.json`)) };
-  };
-  return {
-    file,
-    resources: assembly.stacks.reduce((n, s) => n + Object.keys(s.template.Resources ?? {}).length, 0),
-    same: stacks.every(s => canonical(read(assembly.directory, `${s.name}.template.json`)) === canonical(read(twin.directory, `${s.name}.template.json`))
-      && canonical(fileAssets(assembly.directory, s.name)) === canonical(fileAssets(twin.directory, s.name))),
-  };
+  return writeTwin(assembly, stacks, dir, name, sameUpToKeyOrder);
 }
 
 /** The plain input of an AgentRole stack's template: the role's properties and its policy documents. */
